@@ -1,0 +1,108 @@
+"""The reminder sweep, run in its own process so that its time and peak memory are its own.
+
+`python -m bench.sweep product|baseline NOW` (NOW in ISO 8601), with EMAIL_URL pointing at the SMTP server the
+bench listens with on loopback. Empties the reminders' delivery log first (untimed), then times the run and
+prints one line of JSON: ms, queries, messages handed to the SMTP server, resident memory before and at peak.
+
+- product: `tracker.reminders.services.reminders_run`, what `send_reminders` and the beat task run: every
+  mission's digest planned from a few queries, claimed, and sent in batches of 25 over one connection each.
+- baseline: the straightforward version: for each mission, each open assignment (its task read when needed),
+  one e-mail per assignment and recipient, each over a new SMTP connection (`send_mail`).
+"""
+
+import json
+import os
+import resource
+import sys
+import time
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def product(now) -> int:
+    from tracker.reminders import services
+
+    _result, outcome = services.reminders_run(now=now)
+    return len(outcome.sent)
+
+
+def baseline(now) -> int:
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    from missions.models import Membership, Mission
+    from tracker.models import Assignment
+    from tracker.reminders import policy as rules
+
+    policy = rules.current()
+    sent = 0
+    for mission in Mission.objects.active().order_by("code"):
+        weekend = mission.weekend_days()
+        day = rules.local_morning(policy, now=now, zone=mission.zone, weekend=weekend)
+        if day is None:
+            continue
+        addresses = [
+            m.user.email
+            for m in Membership.objects.current(on=day)
+            .filter(mission=mission, role__in=list(rules.roles_notified(policy)))
+            .exclude(user__email="")
+            .select_related("user")
+        ]
+        if policy.notify_mission_address and mission.email:
+            addresses.append(mission.email)
+        for assignment in Assignment.objects.open().filter(mission=mission):
+            item = rules.mission_item(
+                policy, status=assignment.status, deadline=assignment.deadline, day=day, weekend=weekend
+            )
+            if item is None:
+                continue
+            kind, days_left = item
+            for address in addresses:
+                send_mail(
+                    f"[{mission.code}] Reminder: {assignment.task.title}",
+                    f"{assignment.task.title}: {kind}, deadline {assignment.deadline:%d/%m/%Y} ({days_left} days).",
+                    settings.DEFAULT_FROM_EMAIL,
+                    [address],
+                )
+                sent += 1
+    return sent
+
+
+def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.utils.dateparse import parse_datetime
+
+    from tracker.reminders.models import ReminderDelivery, ReminderItem
+
+    mode, now = sys.argv[1], parse_datetime(sys.argv[2])
+    ReminderItem.objects.all().delete()
+    ReminderDelivery.objects.all().delete()
+    queries = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    before = _rss_mb()
+    started = time.perf_counter()
+    with connection.execute_wrapper(count):
+        sent = (product if mode == "product" else baseline)(now)
+    ms = (time.perf_counter() - started) * 1000
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"ms": ms, "queries": queries, "sent": sent, "rss_before_mb": before, "peak_mb": peak}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

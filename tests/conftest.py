@@ -1,0 +1,72 @@
+"""Shared test set-up: real services, required in CI, and data built through factories and services."""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+# Fixtures shared by the portal's test modules.
+pytest_plugins = ["tests.portal_world"]
+
+
+def _missing(reason: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service missing: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def uses_postgres() -> bool:
+    return "postgresql" in settings.DATABASES["default"]["ENGINE"]
+
+
+def redis_answers() -> bool:
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith("redis"):
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and not uses_postgres():
+        _missing("PostgreSQL is not the configured database (set DATABASE_URL=postgres://…)")
+    if item.get_closest_marker("redis") and not redis_answers():
+        _missing("no Redis broker answers at CELERY_BROKER_URL/REDIS_URL")
+    if item.get_closest_marker("browser") and not chromium_path():
+        _missing("headless Chromium is not installed (Debian package 'chromium')")
+
+
+@pytest.fixture
+def missions(db):
+    """The 94 missions of the reference fixture, and the themes."""
+    from missions.models import Mission
+
+    if not Mission.objects.exists():
+        call_command("loaddata", "fixtures/missions.json", "fixtures/themes.json", verbosity=0)
+    return Mission.objects.all()
+
+
+@pytest.fixture
+def committee_user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="committee", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def artifacts_dir():
+    path = settings.BASE_DIR / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path

@@ -1,0 +1,196 @@
+"""My assignments: filters, sorting, pages, the counts by timeliness, and what stands out."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import CommitmentFactory, DirectiveFactory, MissionFactory, TaskFactory, make_assignment, member
+from tracker import services
+from tracker.models import Theme
+
+
+@pytest.fixture
+def mission(db):
+    return MissionFactory(code="EMB-LIST", timezone="Europe/Paris")
+
+
+@pytest.fixture
+def head(client, mission, settings):
+    user = member(mission, "head", username="list_head")
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return user
+
+
+@pytest.fixture
+def work(mission, head):
+    """Five assignments, one of each timeliness, with different themes, directives and commitments."""
+    today = timezone.localdate()
+    green = Theme.objects.create(code="green", name_vi="Kinh tế xanh", name_en="Green economy", group="new")
+    digital = Theme.objects.create(code="digital", name_vi="Kinh tế số", name_en="Digital economy", group="new")
+    d1, d2 = DirectiveFactory(title="Directive one"), DirectiveFactory(title="Directive two")
+    commitment = CommitmentFactory(title="Semiconductor MoU")
+
+    def make(title, days, theme, directive, commitment=None):
+        task = TaskFactory(title=title, directive=directive, commitment=commitment)
+        task.themes.add(theme)
+        return make_assignment(mission=mission, task=task, deadline=today + datetime.timedelta(days=days))
+
+    items = {
+        "overdue": make("Solar investment follow-up", -3, green, d1),
+        "due_soon": make("Chip fair delegation", 3, digital, d2, commitment),
+        "on_track": make("Rice export promotion", 40, green, d2),
+        "completed_on_time": make("Tourism roadshow", 30, digital, d1),
+        "completed_late": make("Halal certification talks", -10, green, d1),
+    }
+    for key in ("completed_on_time", "completed_late"):
+        services.report_submit(assignment_id=items[key].pk, author=head, status="completed", percent=100)
+    services.report_submit(assignment_id=items["on_track"].pk, author=head, status="in_progress", percent=60)
+    return {"items": items, "green": green, "d1": d1, "commitment": commitment}
+
+
+def listed(client, **params) -> list[str]:
+    response = client.get(reverse("portal:home"), params)
+    assert response.status_code == 200
+    return [a.task.title for a in response.context["page"].object_list]
+
+
+def test_counts_by_timeliness_link_to_the_filtered_list(client, work):
+    response = client.get(reverse("portal:home"))
+    summary = {item["value"]: item["count"] for item in response.context["summary"]}
+    assert summary == {"on_track": 1, "due_soon": 1, "overdue": 1, "completed_on_time": 1, "completed_late": 1}
+    assert response.context["total"] == 5
+    html = response.content.decode()
+    assert 'href="?timeliness=overdue"' in html
+    assert listed(client, timeliness="overdue") == ["Solar investment follow-up"]
+    assert listed(client, timeliness="due_soon") == ["Chip fair delegation"]
+
+
+def test_overdue_and_due_soon_rows_stand_out(client, work):
+    html = client.get(reverse("portal:home")).content.decode()
+    overdue = work["items"]["overdue"]
+    assert f'class="assignment-row tl-overdue" data-assignment="{overdue.pk}"' in html
+    assert f'class="assignment-row tl-due-soon" data-assignment="{work["items"]["due_soon"].pk}"' in html
+    assert '<span class="badge tl-overdue">Overdue</span>' in html  # a word, not only a colour
+
+
+@pytest.mark.parametrize(
+    "params,expected",
+    [
+        ({"status": ["completed"]}, {"Tourism roadshow", "Halal certification talks"}),
+        (
+            {"status": ["in_progress", "not_started"]},
+            {"Rice export promotion", "Solar investment follow-up", "Chip fair delegation"},
+        ),
+        ({"q": "chip"}, {"Chip fair delegation"}),
+        ({"q": "EMB-LIST"}, None),  # the mission's code matches all
+        ({"deadline_after": "__today__", "deadline_before": "__in_35__"}, {"Chip fair delegation", "Tourism roadshow"}),
+    ],
+    ids=["completed", "open", "text", "mission-code", "deadline-range"],
+)
+def test_filters(client, work, params, expected):
+    today = timezone.localdate()
+    params = {
+        k: (
+            today.strftime("%d/%m/%Y")
+            if v == "__today__"
+            else (today + datetime.timedelta(days=35)).strftime("%d/%m/%Y")
+            if v == "__in_35__"
+            else v
+        )
+        for k, v in params.items()
+    }
+    everything = {a.task.title for a in work["items"].values()}
+    assert set(listed(client, **params)) == (everything if expected is None else expected)
+
+
+def test_theme_directive_and_commitment_filters(client, work):
+    assert set(listed(client, theme=work["green"].pk)) == {
+        "Solar investment follow-up",
+        "Rice export promotion",
+        "Halal certification talks",
+    }
+    assert set(listed(client, directive=work["d1"].pk)) == {
+        "Solar investment follow-up",
+        "Tourism roadshow",
+        "Halal certification talks",
+    }
+    assert listed(client, commitment=work["commitment"].pk) == ["Chip fair delegation"]
+
+
+def test_the_filter_choices_are_those_of_the_missions_own_work(client, work):
+    DirectiveFactory(title="Someone else's directive")
+    form = client.get(reverse("portal:home")).context["form"]
+    assert {d.title for d in form.fields["directive"].queryset} == {"Directive one", "Directive two"}
+    assert "mission" not in form.fields and "region" not in form.fields
+
+
+def test_bad_filter_input_gets_a_message_not_an_error(client, work):
+    response = client.get(reverse("portal:home"), {"deadline_after": "31/31/2024", "theme": "abc", "page": "x"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["deadline_after"] == ["Enter a valid date."]
+    assert "theme" in response.context["form"].errors
+    for params in ({"timeliness": "late-ish"}, {"ordering": "password"}, {"page": "99999"}, {"status": "x"}):
+        assert client.get(reverse("portal:home"), params).status_code == 200
+
+
+def test_sorting_by_the_column_headings(client, work):
+    assert listed(client, ordering="task") == sorted(a.task.title for a in work["items"].values())
+    assert listed(client, ordering="-task") == sorted((a.task.title for a in work["items"].values()), reverse=True)
+    assert listed(client, ordering="-percent")[0] in {"Tourism roadshow", "Halal certification talks"}
+    html = client.get(reverse("portal:home"), {"ordering": "deadline"}).content.decode()
+    assert 'aria-sort="ascending"><a href="?ordering=-deadline">' in html
+
+
+def test_pages_of_25_keep_the_filters(client, mission, head):
+    today = timezone.localdate()
+    for i in range(30):
+        make_assignment(
+            mission=mission, task=TaskFactory(title=f"Task {i:02d}"), deadline=today + datetime.timedelta(days=i % 3)
+        )
+    first = listed(client, ordering="deadline")
+    second_response = client.get(reverse("portal:home"), {"ordering": "deadline", "page": 2})
+    second = [a.task.title for a in second_response.context["page"].object_list]
+    assert (len(first), len(second)) == (25, 5)
+    assert not set(first) & set(second)  # a unique last sort key: no row on two pages
+    html = client.get(reverse("portal:home"), {"ordering": "deadline", "q": "Task"}).content.decode()
+    assert 'href="?ordering=deadline&amp;q=Task&amp;page=2"' in html
+
+
+def test_a_member_of_two_missions_sees_both_and_can_filter_by_mission(client, mission, head):
+    other = MissionFactory(code="EMB-OTHER")
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=head, mission=other, role="officer")
+    a = make_assignment(mission=mission)
+    b = make_assignment(mission=other)
+    assert set(listed(client)) == {a.task.title, b.task.title}
+    assert listed(client, mission=other.pk) == [b.task.title]
+
+
+def test_the_committee_sees_every_mission_read_only(client, work, committee_user, mission):
+    client.force_login(committee_user)
+    response = client.get(reverse("portal:home"))
+    assert response.context["page"].paginator.count == 5
+    assert "mission" in response.context["form"].fields and "region" in response.context["form"].fields
+    detail = client.get(reverse("portal:assignment_detail", args=[work["items"]["overdue"].pk])).content.decode()
+    assert reverse("portal:report_create", args=[work["items"]["overdue"].pk]) not in detail
+    assert reverse("admin:tracker_assignment_change", args=[work["items"]["overdue"].pk]) in detail
+
+
+def test_a_user_with_no_mission_gets_a_clear_page(client, db, settings):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="lonely"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 200
+    assert "You are not assigned to a mission" in response.content.decode()
+
+
+def test_filters_left_open_read_all(client, work):
+    html = client.get(reverse("portal:home")).content.decode()
+    assert html.count('<option value="" selected>All</option>') == 4  # timeliness, theme, directive, commitment
+    assert 'name="status" value=""' not in html

@@ -1,0 +1,175 @@
+"""The reminder e-mails: HTML and plain text from `templates/email/reminders/`, in the recipient's language.
+
+Threading: every message has its own Message-ID (the same on every attempt of one delivery, so a
+receiving server can drop a duplicate), and In-Reply-To/References name one thread per mission (and one
+for the committee's escalations, one for its weekly summaries), the way issue trackers thread their
+notifications; the subject of a thread stays the same, so clients that also look at the subject group too.
+"""
+
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.utils import DNS_NAME
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tracker.reminders import policy as rules
+from tracker.reminders import selectors
+from tracker.reminders.models import DigestKind, ItemKind, ReminderDelivery
+
+ORDER = [ItemKind.ESCALATION, ItemKind.OVERDUE, ItemKind.DUE_TODAY, ItemKind.DUE_SOON]
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def assignment_url(pk: int) -> str:
+    """The assignment's page in the mission portal."""
+    try:
+        return absolute(reverse("portal:assignment_detail", args=[pk]))
+    except NoReverseMatch:  # the portal's detail page is named so; this path is its address
+        return absolute(f"/portal/assignments/{pk}/")
+
+
+def admin_assignment_url(pk: int) -> str:
+    return absolute(reverse("admin:tracker_assignment_change", args=[pk]))
+
+
+def preferences_url() -> str:
+    return absolute(reverse("portal:preferences"))
+
+
+def mail_domain() -> str:
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return address.rpartition("@")[2] or str(DNS_NAME)
+
+
+def thread_id(delivery: ReminderDelivery) -> str:
+    if delivery.kind == DigestKind.MISSION:
+        return f"<reminders.{delivery.mission.code.lower()}@{mail_domain()}>"
+    return f"<reminders.committee.{delivery.kind}@{mail_domain()}>"
+
+
+def message_id(delivery: ReminderDelivery) -> str:
+    return f"<reminder.{delivery.pk}.{delivery.kind}.{delivery.local_date:%Y%m%d}@{mail_domain()}>"
+
+
+def _item_rows(delivery: ReminderDelivery, *, committee: bool) -> list[dict]:
+    rows = []
+    for item in delivery.items.all():
+        assignment = item.assignment
+        rows.append(
+            {
+                "kind": item.kind,
+                "title": assignment.task.title,
+                "mission": assignment.mission,
+                "deadline": assignment.deadline,
+                "days_left": item.days_left,
+                "days_late": -item.days_left,
+                "status": assignment.get_status_display(),
+                "percent": assignment.percent,
+                "url": admin_assignment_url(assignment.pk) if committee else assignment_url(assignment.pk),
+            }
+        )
+    return rows
+
+
+def _groups(rows: list[dict]) -> list[dict]:
+    groups = []
+    for kind in ORDER:
+        mine = [row for row in rows if row["kind"] == kind]
+        if mine:
+            groups.append({"kind": kind, "label": ItemKind(kind).label, "items": mine})
+    return groups
+
+
+def _subject(delivery: ReminderDelivery, policy) -> str:
+    if delivery.kind == DigestKind.MISSION:
+        return _("[%(code)s] Reminders: assignments of %(mission)s") % {
+            "code": delivery.mission.code,
+            "mission": delivery.mission.name,
+        }
+    if delivery.kind == DigestKind.ESCALATION:
+        return _("Escalations: assignments overdue more than %(days)s days") % {"days": policy.escalation_after_days}
+    return _("Weekly summary of the missions' assignments")
+
+
+PLURALS = {
+    ItemKind.ESCALATION: lambda n: ngettext("%(n)d escalated", "%(n)d escalated", n) % {"n": n},
+    ItemKind.OVERDUE: lambda n: ngettext("%(n)d overdue", "%(n)d overdue", n) % {"n": n},
+    ItemKind.DUE_TODAY: lambda n: ngettext("%(n)d due today", "%(n)d due today", n) % {"n": n},
+    ItemKind.DUE_SOON: lambda n: ngettext("%(n)d due soon", "%(n)d due soon", n) % {"n": n},
+}
+
+
+def _summary_line(rows: list[dict]) -> str:
+    """E.g. "2 overdue, 1 due today", in the active language."""
+    counts = {kind: sum(1 for row in rows if row["kind"] == kind) for kind in ORDER}
+    return ", ".join(PLURALS[kind](counts[kind]) for kind in ORDER if counts[kind])
+
+
+def build(delivery: ReminderDelivery, *, connection=None, cache: dict | None = None) -> EmailMultiAlternatives:
+    """The message of a delivery (its items and mission loaded), rendered in the recipient's language."""
+    cache = {} if cache is None else cache
+    if "policy" not in cache:
+        cache["policy"] = rules.current()
+    policy = cache["policy"]
+    committee = delivery.kind != DigestKind.MISSION
+    template = {
+        DigestKind.MISSION: "mission_digest",
+        DigestKind.ESCALATION: "escalation_digest",
+        DigestKind.WEEKLY: "weekly_summary",
+    }[delivery.kind]
+    with translation.override(delivery.language or settings.LANGUAGE_CODE):
+        rows = _item_rows(delivery, committee=committee)
+        context = {
+            "delivery": delivery,
+            "mission": delivery.mission,
+            "day": delivery.local_date,
+            "user": delivery.user,
+            "groups": _groups(rows),
+            "items": rows,
+            "summary_line": _summary_line(rows),
+            "policy": policy,
+            "portal_url": absolute(reverse("portal:home")),
+            "admin_url": absolute(reverse("admin:index")),
+            "preferences_url": preferences_url() if delivery.user_id else "",
+            "admin_overdue_url": absolute(reverse("admin:tracker_assignment_changelist")) + "?timeliness=overdue",
+        }
+        if delivery.kind == DigestKind.WEEKLY:
+            key = ("weekly", delivery.local_date)
+            if key not in cache:
+                cache[key] = selectors.weekly_summary(policy=policy, day=delivery.local_date)
+            context["summary"] = cache[key]
+            context["escalated"] = [row for row in rows if row["kind"] == ItemKind.ESCALATION]
+            context["admin_extensions_url"] = absolute(reverse("admin:tracker_extensionrequest_changelist")) + (
+                "?state__exact=pending"
+            )
+        subject = _subject(delivery, policy)
+        text = render_to_string(f"email/reminders/{template}.txt", context)
+        html = render_to_string(f"email/reminders/{template}.html", context)
+    thread = thread_id(delivery)
+    headers = {
+        "Message-ID": message_id(delivery),
+        "In-Reply-To": thread,
+        "References": thread,
+        "Auto-Submitted": "auto-generated",
+        "X-Auto-Response-Suppress": "All",
+    }
+    if context["preferences_url"]:
+        headers["List-Unsubscribe"] = f"<{context['preferences_url']}>"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.recipient],
+        headers=headers,
+        connection=connection,
+    )
+    message.attach_alternative(html, "text/html")
+    return message

@@ -1,0 +1,136 @@
+"""Reads for reminders: recipients, candidate assignments, claims already taken, the weekly summary."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from missions.models import Membership, Mission, User
+from tracker import timeliness
+from tracker.models import Assignment, ExtensionRequest, Report, Status, Timeliness
+from tracker.reminders import policy as rules
+from tracker.reminders.models import ReminderDelivery, ReminderPolicy
+
+WEEKLY_LIST_LIMIT = 100
+
+
+def active_missions(*, code: str | None = None) -> QuerySet:
+    qs = Mission.objects.active().order_by("code")
+    return qs.filter(code=code) if code else qs
+
+
+def current_members(*, days: dict[int, datetime.date], roles: Iterable[str]) -> list[Membership]:
+    """Memberships in force on each mission's own local day (one query per distinct day: at most three)."""
+    by_day: dict[datetime.date, list[int]] = {}
+    for mission_id, day in days.items():
+        by_day.setdefault(day, []).append(mission_id)
+    members: list[Membership] = []
+    for day, mission_ids in by_day.items():
+        members.extend(
+            Membership.objects.current(on=day)
+            .filter(mission_id__in=mission_ids, role__in=list(roles))
+            .exclude(user__email="")
+            .select_related("user", "user__reminder_preference")
+            .order_by("mission_id", "role", "user_id")
+        )
+    return members
+
+
+def committee_users(policy: ReminderPolicy) -> list[User]:
+    """Who receives escalations and the weekly summary: the committee group's active staff, else all active staff."""
+    qs = User.objects.filter(is_active=True, is_staff=True).exclude(email="")
+    if policy.committee_group:
+        in_group = qs.filter(groups__name=policy.committee_group)
+        if in_group.exists():
+            qs = in_group
+    return list(qs.select_related("reminder_preference").order_by("pk").distinct())
+
+
+def claimed_keys(*, kind: str, dates: Iterable[datetime.date], mission_ids: Iterable[int] | None = None) -> set:
+    """(recipient, mission id or None, local date) of the digests already claimed."""
+    qs = ReminderDelivery.objects.filter(kind=kind, local_date__in=list(set(dates)))
+    if mission_ids is not None:
+        qs = qs.filter(mission_id__in=list(mission_ids))
+    return set(qs.values_list("recipient", "mission_id", "local_date"))
+
+
+def open_deadlines(*, mission_ids: Iterable[int] | None, deadline_lte: datetime.date) -> list[tuple]:
+    """(id, mission id, deadline, status) of the open assignments up to a deadline, active missions only."""
+    qs = Assignment.objects.open().filter(deadline__lte=deadline_lte, mission__is_active=True)
+    if mission_ids is not None:
+        qs = qs.filter(mission_id__in=list(mission_ids))
+    return list(qs.order_by("deadline", "id").values_list("id", "mission_id", "deadline", "status"))
+
+
+def overdue_for_weekly(*, now: datetime.datetime, limit: int = WEEKLY_LIST_LIMIT) -> list[tuple]:
+    """(id, deadline) of the open assignments overdue in their mission's time zone, oldest deadline first."""
+    return list(
+        Assignment.objects.filter(timeliness.filter_q(Timeliness.OVERDUE, now=now), mission__is_active=True)
+        .order_by("deadline", "id")
+        .values_list("id", "deadline")[:limit]
+    )
+
+
+def deliveries_for_sending(*, lease) -> list[ReminderDelivery]:
+    return list(
+        ReminderDelivery.objects.filter(lease=lease)
+        .select_related("mission", "user")
+        .prefetch_related("items__assignment__task", "items__assignment__mission")
+        .order_by("pk")
+    )
+
+
+def deliveries_due(*, now: datetime.datetime, pending_grace: datetime.timedelta, mission_code: str | None = None):
+    """Ids of deliveries the sweep should (re)send: retries whose time has come, and claims nobody sent."""
+    real = timezone.now()
+    clock = max(now, real)
+    qs = ReminderDelivery.objects.filter(
+        Q(state=ReminderDelivery.State.RETRYING, next_attempt_at__lte=clock)
+        | Q(state=ReminderDelivery.State.PENDING, claimed_at__lte=clock - pending_grace)
+    ).filter(Q(locked_until__isnull=True) | Q(locked_until__lt=real))
+    if mission_code:
+        qs = qs.filter(mission__code=mission_code)
+    return list(qs.order_by("pk").values_list("pk", flat=True))
+
+
+def weekly_summary(*, policy: ReminderPolicy, day: datetime.date) -> dict:
+    """The figures of the committee's weekly summary for `day` (the week before its sending hour)."""
+    start, end = rules.weekly_reference(policy, day)
+    zones = timeliness.mission_timezones()
+    active = Assignment.objects.filter(mission__is_active=True)
+    by_timeliness = dict(
+        timeliness.annotate(active, now=end, zones=zones)
+        .order_by()
+        .values("timeliness")
+        .annotate(n=Count("id"))
+        .values_list("timeliness", "n")
+    )
+    totals = [(Timeliness(value).label, by_timeliness.get(value, 0)) for value in Timeliness.values]
+    week_reports = Report.objects.filter(created_at__gte=start, created_at__lt=end)
+    decided = ExtensionRequest.objects.filter(decided_at__gte=start, decided_at__lt=end)
+    changes = {
+        "reports": week_reports.count(),
+        "completed": week_reports.filter(status=Status.COMPLETED).exclude(previous_status=Status.COMPLETED).count(),
+        "blocked": week_reports.filter(status=Status.BLOCKED).exclude(previous_status=Status.BLOCKED).count(),
+        "assigned": active.filter(created_at__gte=start, created_at__lt=end).count(),
+        "extensions_approved": decided.filter(state=ExtensionRequest.State.APPROVED).count(),
+        "extensions_rejected": decided.filter(state=ExtensionRequest.State.REJECTED).count(),
+        "extensions_asked": ExtensionRequest.objects.filter(created_at__gte=start, created_at__lt=end).count(),
+    }
+    overdue_total = active.filter(timeliness.filter_q(Timeliness.OVERDUE, now=end, zones=zones)).count()
+    pending = ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING)
+    return {
+        "week_start": start,
+        "week_end": end,
+        "total": sum(by_timeliness.values()),
+        "totals": totals,
+        "changes": changes,
+        "overdue_total": overdue_total,
+        "pending_extensions_total": pending.count(),
+        "pending_extensions": list(
+            pending.select_related("assignment__task", "assignment__mission", "requested_by").order_by("created_at")[
+                :WEEKLY_LIST_LIMIT
+            ]
+        ),
+    }

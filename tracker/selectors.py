@@ -1,0 +1,259 @@
+"""Reads that cross relations: the querysets behind lists, filters and pages."""
+
+import datetime
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from missions.models import Mission
+from tracker import permissions, timeliness
+from tracker.models import (
+    Assignment,
+    Commitment,
+    Directive,
+    ExtensionRequest,
+    Report,
+    ReportAttachment,
+    Status,
+    Task,
+    Theme,
+    Timeliness,
+)
+
+
+def assignment_list(*, user, zones: list[str] | None = None) -> QuerySet:
+    """The assignments a user may see, with task and mission joined and timeliness annotated."""
+    zones = timeliness.mission_timezones() if zones is None else zones
+    qs = permissions.visible_assignments(user).select_related("task", "mission")
+    return timeliness.annotate(qs, zones=zones)
+
+
+# The API's lists: each joins what its rows show, so a page costs the same number of queries at any size.
+
+
+def mission_list(*, user) -> QuerySet:
+    return permissions.visible_missions(user)
+
+
+def directive_list(*, user) -> QuerySet:
+    return permissions.visible_directives(user)
+
+
+def commitment_list(*, user) -> QuerySet:
+    return permissions.visible_commitments(user).prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.order_by("code"))
+    )
+
+
+def task_list(*, user) -> QuerySet:
+    return (
+        permissions.visible_tasks(user)
+        .select_related("directive", "commitment")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("code")))
+    )
+
+
+def report_list(*, user) -> QuerySet:
+    return (
+        permissions.visible_reports(user)
+        .select_related("assignment__task", "assignment__mission", "author", "obstacle_cause")
+        .prefetch_related(Prefetch("attachments", queryset=ReportAttachment.objects.order_by("pk")))
+    )
+
+
+def extension_request_list(*, user) -> QuerySet:
+    return permissions.visible_extension_requests(user).select_related(
+        "assignment__task", "assignment__mission", "requested_by", "decided_by"
+    )
+
+
+def assignment_key_figures(
+    *, queryset: QuerySet, now: datetime.datetime | None = None, zones: list[str] | None = None
+) -> dict[str, Any]:
+    """The dashboard's key figures over a set of assignments, counted in one aggregate query.
+
+    `on_time_rate` is the share (in %) of completed assignments completed on or before their deadline,
+    None while none is completed; `due_within_7_days` are open assignments due today or in the next 7 days
+    (the "due soon" timeliness); `pending_extensions` are extension requests waiting for a decision.
+    """
+    now = now or timezone.now()
+    by = timeliness.conditions(now, zones)
+    pending = Exists(
+        ExtensionRequest.objects.filter(assignment=OuterRef("pk"), state=ExtensionRequest.State.PENDING)
+    )
+    # Counted over the ids of the (possibly joined or DISTINCT) filtered set: still one query, never a row twice.
+    assignments = Assignment.objects.filter(pk__in=queryset.order_by().values("pk"))
+    figures = assignments.aggregate(
+        total=Count("pk"),
+        completed=Count("pk", filter=Q(status=Status.COMPLETED)),
+        completed_on_time=Count("pk", filter=by[Timeliness.COMPLETED_ON_TIME]),
+        overdue=Count("pk", filter=by[Timeliness.OVERDUE]),
+        blocked=Count("pk", filter=Q(status=Status.BLOCKED)),
+        due_within_7_days=Count("pk", filter=by[Timeliness.DUE_SOON]),
+        pending_extensions=Count("pk", filter=Q(pending)),
+    )
+    completed = figures["completed"]
+    figures["on_time_rate"] = round(100 * figures["completed_on_time"] / completed, 1) if completed else None
+    figures["as_of"] = now
+    return figures
+def timeliness_counts(*, user, zones: list[str] | None = None, now: datetime.datetime | None = None) -> dict[str, int]:
+    """How many of the user's visible assignments there are, in all and in each timeliness category: one query."""
+    conditions = timeliness.conditions(now=now, zones=zones)
+    counts = (
+        permissions.visible_assignments(user)
+        .order_by()
+        .aggregate(total=Count("pk"), **{category: Count("pk", filter=q) for category, q in conditions.items()})
+    )
+    return {key: counts[key] or 0 for key in ["total", *Timeliness.values]}
+
+
+def assignment_filter_choices(*, user) -> dict[str, QuerySet]:
+    """What the list's filters offer: for a mission, only the themes, directives and commitments of its work."""
+    if permissions.is_committee(user):
+        return {
+            "theme": Theme.objects.all(),
+            "directive": Directive.objects.all(),
+            "commitment": Commitment.objects.all(),
+            "mission": Mission.objects.all(),
+        }
+    mission_ids = permissions.mission_ids(user)
+    tasks = Task.objects.filter(assignments__mission_id__in=mission_ids)
+    return {
+        "theme": Theme.objects.filter(Exists(tasks.filter(themes=OuterRef("pk")))),
+        "directive": Directive.objects.filter(Exists(tasks.filter(directive=OuterRef("pk")))),
+        "commitment": Commitment.objects.filter(Exists(tasks.filter(commitment=OuterRef("pk")))),
+        "mission": Mission.objects.filter(pk__in=mission_ids),
+    }
+
+
+def assignment_detail(*, user, pk) -> Assignment:
+    """One assignment with everything its page shows about the task, or 404 if the user may not see it."""
+    qs = Assignment.objects.select_related("task__directive", "task__commitment", "mission").prefetch_related(
+        "task__themes"
+    )
+    assignment = permissions.get_visible_assignment(user, pk, qs)
+    assignment.timeliness = timeliness.of(assignment)
+    return assignment
+
+
+def pending_extension(*, assignment: Assignment) -> ExtensionRequest | None:
+    return (
+        assignment.extension_requests.filter(state=ExtensionRequest.State.PENDING)
+        .select_related("requested_by")
+        .first()
+    )
+
+
+def latest_report(*, assignment_id: int) -> Report | None:
+    return (
+        Report.objects.filter(assignment_id=assignment_id)
+        .select_related("author", "obstacle_cause")
+        .prefetch_related("attachments")
+        .first()
+    )
+
+
+# The timeline ---------------------------------------------------------------------------------------------
+
+# Fields whose changes the timeline shows from the audit trail. Status and percent move only through reports,
+# which the timeline shows themselves.
+TIMELINE_AUDITED_FIELDS = ("deadline", "original_deadline", "role", "task_id", "mission_id")
+
+
+@dataclass
+class TimelineEvent:
+    kind: str  # "assigned", "report", "extension_requested", "extension_decided", "changed", "reminder"
+    at: datetime.datetime
+    actor: Any = None
+    obj: Any = None
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.kind}-{getattr(self.obj, 'pk', '')}"
+
+
+def _display(model_field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _audit_events(assignment: Assignment) -> list[TimelineEvent]:
+    records = list(assignment.history.select_related("history_user").order_by("history_date", "history_id"))
+    events: list[TimelineEvent] = []
+    previous = None
+    fields = {f.attname: f for f in Assignment._meta.concrete_fields}
+    if not records or records[0].history_type != "+":
+        # Made before its creation was recorded: the assignment's own creation time, without a name.
+        events.append(
+            TimelineEvent(
+                "assigned", assignment.created_at, None, SimpleNamespace(deadline=assignment.original_deadline)
+            )
+        )
+    for record in records:
+        if record.history_type == "+":
+            events.append(TimelineEvent("assigned", record.history_date, record.history_user, record))
+        elif previous is not None:
+            changes = []
+            for name in TIMELINE_AUDITED_FIELDS:
+                before, after = getattr(previous, name), getattr(record, name)
+                if before != after:
+                    model_field = fields[name]
+                    changes.append(
+                        (str(model_field.verbose_name), _display(model_field, before), _display(model_field, after))
+                    )
+            if changes:
+                events.append(TimelineEvent("changed", record.history_date, record.history_user, record, changes))
+        previous = record
+    return events
+
+
+def reminder_log_installed() -> bool:
+    """Whether the reminders' delivery log exists (it is built alongside the portal)."""
+    try:
+        apps.get_model("tracker", "ReminderItem")
+    except LookupError:
+        return False
+    return True
+
+
+def _reminder_events(assignment: Assignment) -> list[TimelineEvent]:
+    """Reminders sent about this assignment, from the reminders' delivery log: one query."""
+    if not reminder_log_installed():
+        return []
+    items = (
+        apps.get_model("tracker", "ReminderItem")
+        .objects.filter(assignment=assignment, delivery__state="sent")
+        .select_related("delivery__user")
+        .order_by("delivery__sent_at", "id")
+    )
+    return [TimelineEvent("reminder", item.delivery.sent_at, None, item) for item in items]
+
+
+def assignment_timeline(*, assignment: Assignment) -> list[TimelineEvent]:
+    """Reports, extension requests and decisions, changes and reminders sent, newest first: a fixed number of
+    queries."""
+    events: list[TimelineEvent] = []
+    reports = assignment.reports.select_related("author", "obstacle_cause").prefetch_related(
+        Prefetch("attachments", queryset=ReportAttachment.objects.order_by("id"))
+    )
+    for report in reports:
+        events.append(TimelineEvent("report", report.created_at, report.author, report))
+    for request in assignment.extension_requests.select_related("requested_by", "decided_by"):
+        events.append(TimelineEvent("extension_requested", request.created_at, request.requested_by, request))
+        if request.decided_at:
+            events.append(TimelineEvent("extension_decided", request.decided_at, request.decided_by, request))
+    events.extend(_audit_events(assignment))
+    events.extend(_reminder_events(assignment))
+    order = {"assigned": 0, "changed": 1, "extension_requested": 2, "extension_decided": 3, "report": 4, "reminder": 5}
+    events.sort(key=lambda e: (e.at or timezone.now(), order.get(e.kind, 9)), reverse=True)
+    return events

@@ -1,0 +1,127 @@
+"""Timeliness: the one rule, as database conditions, an annotation, and for a single assignment.
+
+Categories follow the Government Office's for tasks the Government assigns:
+- completed on time / completed late: completed on or before / after the (current) deadline;
+- overdue: open, and the deadline day has passed in the mission's time zone;
+- due soon: open, and the deadline is today or within DUE_SOON_DAYS days in the mission's time zone;
+- on track: open, with more time than that.
+Cancelled assignments have no timeliness (None).
+
+"Today" is a date in each mission's time zone. Around the world at one instant there are at most three
+different local dates, so the conditions group the missions' time zones by their local date and compare
+the deadline with that date: a CASE of at most three branches that PostgreSQL and SQLite both run.
+"""
+
+import datetime
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Case, CharField, DateField, F, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from missions.models import Mission
+from tracker.models import Status, Timeliness
+
+DUE_SOON_DAYS = 7
+# Written as the statuses that are open rather than "not completed or cancelled", so that PostgreSQL can use the
+# (status, deadline) and (mission, status, deadline) indexes for it (the check constraint allows no other status).
+OPEN_STATUSES = [s for s in Status.values if s not in (Status.COMPLETED, Status.CANCELLED)]
+
+
+def mission_timezones() -> list[str]:
+    return list(Mission.objects.order_by().values_list("timezone", flat=True).distinct())
+
+
+def _local_today(now: datetime.datetime, zones: Iterable[str], prefix: str, plus_days: int = 0):
+    """The date in each assignment's mission time zone at `now` (plus some days), as an expression."""
+    groups: dict[datetime.date, list[str]] = defaultdict(list)
+    for name in sorted(set(zones)):
+        groups[timezone.localtime(now, zoneinfo.ZoneInfo(name)).date()].append(name)
+    shift = datetime.timedelta(days=plus_days)
+    fallback = Value(timezone.localtime(now).date() + shift, output_field=DateField())
+    if not groups:
+        return fallback
+    if len(groups) == 1:  # every mission is on the same day: a constant, which an index range can use
+        return Value(next(iter(groups)) + shift, output_field=DateField())
+    whens = [
+        When(**{f"{prefix}mission__timezone__in": names}, then=Value(day + shift)) for day, names in groups.items()
+    ]
+    return Case(*whens, default=fallback, output_field=DateField())
+
+
+def parts(
+    now: datetime.datetime | None = None, zones: Iterable[str] | None = None, prefix: str = ""
+) -> dict[str, tuple[list[str], Q]]:
+    """Each category as (the statuses it is about, the condition on dates): `conditions` joins the two.
+
+    Apart for counting over rows grouped by status, where only the dates are left to test."""
+    now = now or timezone.now()
+    zones = mission_timezones() if zones is None else list(zones)
+    today = _local_today(now, zones, prefix)
+    soon = _local_today(now, zones, prefix, plus_days=DUE_SOON_DAYS)
+    p = prefix
+    completed = [Status.COMPLETED]
+    return {
+        Timeliness.COMPLETED_ON_TIME: (completed, Q(**{f"{p}completed_on__lte": F(f"{p}deadline")})),
+        Timeliness.COMPLETED_LATE: (completed, Q(**{f"{p}completed_on__gt": F(f"{p}deadline")})),
+        Timeliness.OVERDUE: (OPEN_STATUSES, Q(**{f"{p}deadline__lt": today})),
+        Timeliness.DUE_SOON: (OPEN_STATUSES, Q(**{f"{p}deadline__gte": today}) & Q(**{f"{p}deadline__lte": soon})),
+        Timeliness.ON_TRACK: (OPEN_STATUSES, Q(**{f"{p}deadline__gt": soon})),
+    }
+
+
+def conditions(
+    now: datetime.datetime | None = None, zones: Iterable[str] | None = None, prefix: str = ""
+) -> dict[str, Q]:
+    """One Q per timeliness category; `prefix` (e.g. "assignment__") reaches an assignment through a relation."""
+
+    def status_is(statuses: list[str]) -> Q:
+        if len(statuses) == 1:
+            return Q(**{f"{prefix}status": statuses[0]})
+        return Q(**{f"{prefix}status__in": statuses})
+
+    return {category: status_is(statuses) & dates for category, (statuses, dates) in parts(now, zones, prefix).items()}
+
+
+def expression(now: datetime.datetime | None = None, zones: Iterable[str] | None = None, prefix: str = "") -> Case:
+    """The timeliness of each row as a CASE expression (NULL for cancelled assignments)."""
+    whens = [When(q, then=Value(category)) for category, q in conditions(now, zones, prefix).items()]
+    return Case(*whens, default=Value(None), output_field=CharField())
+
+
+def annotate(queryset: QuerySet, now: datetime.datetime | None = None, zones: Iterable[str] | None = None) -> QuerySet:
+    """Adds `timeliness` to an Assignment queryset, so it can be shown, ordered and counted in the database."""
+    return queryset.annotate(timeliness=expression(now, zones))
+
+
+def filter_q(category: str, now: datetime.datetime | None = None, zones: Iterable[str] | None = None) -> Q:
+    """The condition for one category (raises ValueError for an unknown one)."""
+    return conditions(now, zones)[Timeliness(category)]
+
+
+def classify(
+    *, status: str, deadline: datetime.date, completed_on: datetime.date | None, today: datetime.date
+) -> str | None:
+    """The same rule in Python, for one assignment whose mission's local date is known."""
+    if status == Status.CANCELLED:
+        return None
+    if status == Status.COMPLETED:
+        if completed_on is not None and completed_on <= deadline:
+            return Timeliness.COMPLETED_ON_TIME
+        return Timeliness.COMPLETED_LATE
+    if deadline < today:
+        return Timeliness.OVERDUE
+    if deadline <= today + datetime.timedelta(days=DUE_SOON_DAYS):
+        return Timeliness.DUE_SOON
+    return Timeliness.ON_TRACK
+
+
+def of(assignment, now: datetime.datetime | None = None) -> str | None:
+    """Timeliness of one assignment in memory (its mission loaded)."""
+    return classify(
+        status=assignment.status,
+        deadline=assignment.deadline,
+        completed_on=assignment.completed_on,
+        today=assignment.mission.local_today(now),
+    )

@@ -1,0 +1,217 @@
+"""My assignments, an assignment's page, reporting progress and asking for more time."""
+
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tracker import permissions, selectors, services, timeliness, transitions
+from tracker.filters import AssignmentFilter
+from tracker.forms import DateTextInput, ExtensionRequestForm, ReportForm
+from tracker.models import Assignment, ExtensionRequest, Timeliness
+
+PAGE_SIZE = 25
+# Columns the list can be sorted by: (ordering value, label).
+SORTABLE = ("deadline", "task", "status", "percent", "last_reported_at")
+
+
+def display_zone(user, assignment: Assignment) -> zoneinfo.ZoneInfo:
+    """Times are shown in the mission's own time zone to its members, in Ha Noi time to the committee."""
+    if permissions.is_member(user, assignment.mission_id):
+        return assignment.mission.zone
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _detail_url(assignment_id: int, anchor: str = "") -> str:
+    url = reverse("portal:assignment_detail", args=[assignment_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
+@login_required
+def assignment_list(request):
+    user = request.user
+    committee = permissions.is_committee(user)
+    mission_ids = permissions.mission_ids(user)
+    if not committee and not mission_ids:
+        return render(request, "portal/no_mission.html")
+
+    zones = timeliness.mission_timezones()
+    filterset = AssignmentFilter(
+        request.GET or None, queryset=selectors.assignment_list(user=user, zones=zones), zones=zones
+    )
+    for name, queryset in selectors.assignment_filter_choices(user=user).items():
+        filterset.filters[name].queryset = queryset
+    if not committee:
+        del filterset.filters["region"]
+        if len(mission_ids) < 2:
+            del filterset.filters["mission"]
+    form = filterset.form
+    for name in ("deadline_after", "deadline_before"):
+        form.fields[name].widget = DateTextInput()
+    form.fields["ordering"].widget = forms.MultipleHiddenInput()  # sorting is done by the column headings
+    form.fields["status"].widget = forms.CheckboxSelectMultiple(choices=form.fields["status"].choices)
+    for field in form.fields.values():  # "All" rather than dashes for a filter left open
+        if getattr(field, "empty_label", None) is not None:
+            field.empty_label = _("All")
+            field.widget.choices = field.choices
+
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.timeliness_counts(user=user, zones=zones)
+    summary = [{"value": value, "label": label, "count": counts[value]} for value, label in Timeliness.choices]
+    ordering = request.GET.get("ordering", "")
+    active_filters = [
+        name
+        for name, value in (form.cleaned_data if form.is_bound and form.is_valid() else {}).items()
+        if value not in (None, "", [])
+    ]
+    return render(
+        request,
+        "portal/assignment_list.html",
+        {
+            "filter": filterset,
+            "form": form,
+            "page": page,
+            "summary": summary,
+            "total": counts["total"],
+            "ordering": ordering,
+            "sortable": SORTABLE,
+            "committee": committee,
+            "show_mission": committee or len(mission_ids) > 1,
+            "active_filters": active_filters,
+            "selected_timeliness": request.GET.get("timeliness", ""),
+        },
+    )
+
+
+@login_required
+def assignment_detail(request, pk: int):
+    assignment = selectors.assignment_detail(user=request.user, pk=pk)
+    timeline = selectors.assignment_timeline(assignment=assignment)
+    pending = next(
+        (e.obj for e in timeline if e.kind == "extension_requested" and e.obj.state == ExtensionRequest.State.PENDING),
+        None,
+    )
+    return render(
+        request,
+        "portal/assignment_detail.html",
+        {
+            "assignment": assignment,
+            "timeline": timeline,
+            "pending_extension": pending,
+            "can_report": permissions.portal_can_report(request.user, assignment)
+            and assignment.status not in transitions.CLOSED,
+            "can_request_extension": permissions.can_request_extension(request.user, assignment)
+            and assignment.status not in transitions.CLOSED
+            and pending is None,
+            "committee": permissions.is_committee(request.user),
+            "zone": display_zone(request.user, assignment),
+        },
+    )
+
+
+@login_required
+def report_create(request, pk: int):
+    assignment = selectors.assignment_detail(user=request.user, pk=pk)
+    if not permissions.portal_can_report(request.user, assignment):
+        raise PermissionDenied(_("The committee reads the portal; it acts in the administration site."))
+    posted = request.method == "POST"
+    form = ReportForm(request.POST if posted else None, request.FILES if posted else None, assignment=assignment)
+    stale_report = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = services.report_submit(
+                assignment_id=assignment.pk,
+                author=request.user,
+                status=data["status"],
+                percent=data["percent"],
+                results=data["results"],
+                obstacles=data["obstacles"],
+                obstacle_cause=data["obstacle_cause"],
+                proposals=data["proposals"],
+                attachments=data["attachments"],
+                expected_version=data["version"],
+            )
+        except services.StaleReport as exc:
+            stale_report = exc.latest
+            assignment = selectors.assignment_detail(user=request.user, pk=pk)
+            form = ReportForm(request.POST, assignment=assignment)  # keeps what was typed
+            form.set_version(assignment.version)
+            form.is_valid()
+            form.add_error(None, exc.messages[0])
+            if data["attachments"]:
+                form.add_error(
+                    "attachments",
+                    _("Nothing was saved, so choose your files again: %(names)s.")
+                    % {"names": ", ".join(f.name for f in data["attachments"])},
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your report was saved."))
+            return redirect(_detail_url(assignment.pk, f"report-{report.pk}"))
+    return render(
+        request,
+        "portal/report_form.html",
+        {
+            "assignment": assignment,
+            "form": form,
+            "stale_report": stale_report,
+            "closed": assignment.status in transitions.CLOSED,
+            "zone": display_zone(request.user, assignment),
+        },
+    )
+
+
+@login_required
+def extension_create(request, pk: int):
+    assignment = selectors.assignment_detail(user=request.user, pk=pk)
+    if not permissions.can_request_extension(request.user, assignment):
+        raise PermissionDenied(_("Only the head or the deputy head of the mission can ask for an extension."))
+    pending = selectors.pending_extension(assignment=assignment)
+    form = ExtensionRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and pending is None and form.is_valid():
+        try:
+            extension = services.extension_request_create(
+                assignment_id=assignment.pk,
+                requested_by=request.user,
+                requested_deadline=form.cleaned_data["requested_deadline"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your request was sent to the Steering Committee."))
+            return redirect(_detail_url(assignment.pk, f"extension_requested-{extension.pk}"))
+    return render(
+        request,
+        "portal/extension_form.html",
+        {
+            "assignment": assignment,
+            "form": form,
+            "pending": pending,
+            "closed": assignment.status in transitions.CLOSED,
+        },
+    )
+
+
+@login_required
+def report_detail(request, pk: int):
+    """A report's own address (for links and e-mails): its place in the assignment's timeline."""
+    report = permissions.get_visible_report(request.user, pk)
+    return redirect(_detail_url(report.assignment_id, f"report-{report.pk}"))
+
+
+@login_required
+def extension_detail(request, pk: int):
+    """An extension request's own address (for links and e-mails): its place in the timeline."""
+    extension = permissions.get_visible_extension_request(request.user, pk)
+    anchor = "extension_decided" if extension.decided_at else "extension_requested"
+    return redirect(_detail_url(extension.assignment_id, f"{anchor}-{extension.pk}"))
