@@ -37,6 +37,8 @@ demo: setup
 run: demo
 	$(BIN)/honcho start -f Procfile
 
+# The test settings, whatever the shell exports (pytest-django prefers the environment to pyproject.toml).
+test: export DJANGO_SETTINGS_MODULE = config.settings.test
 test: $(BIN)/.installed messages
 	mkdir -p test-artifacts
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

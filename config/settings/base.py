@@ -185,6 +185,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(BROKER_DIR / "control"),  # else kombu writes ./control in the working directory
         "store_processed": False,
     }
+    # The transport neither creates its folders nor publishes without them: a fresh clone has none yet.
+    for _folder in ("queue", "processed", "control"):
+        (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 else:
     # A task not acknowledged within this time is delivered again (late ack): keep every
     # countdown, ETA and retry back-off well below it (tests/test_celery_timeouts.py checks it).
