@@ -16,8 +16,10 @@ def test_healthz_answers_503_when_the_broker_is_down(client, monkeypatch):
     from config.celery_app import app
 
     down = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    monkeypatch.setenv("CELERY_BROKER_URL", down)  # Celery lets the environment win over its configuration
+    # Celery reads its configuration (and the environment) once, at the first access: patch after that read,
+    # or the URL that is put back afterwards would be this test's dead one.
     monkeypatch.setattr(app.conf, "broker_url", down)
+    monkeypatch.setenv("CELERY_BROKER_URL", down)  # Celery lets the environment win over its configuration
     r = client.get("/healthz")
     assert r.status_code == 503
     assert r.json()["status"] == "unavailable" and r.json()["database"] == "ok" and r.json()["broker"] != "ok"
