@@ -194,3 +194,22 @@ def test_filters_left_open_read_all(client, work):
     html = client.get(reverse("portal:home")).content.decode()
     assert html.count('<option value="" selected>All</option>') == 4  # timeliness, theme, directive, commitment
     assert 'name="status" value=""' not in html
+
+
+def test_the_filter_selects_offer_the_missions_own_work_latest_first_escaped_and_keep_the_choice(client, work):
+    DirectiveFactory(title="Someone else's directive")
+    odd = DirectiveFactory(title='<b>"Quoted" & bold</b>', issued_on=datetime.date(2020, 1, 1))
+    make_assignment(mission=work["items"]["overdue"].mission, task=TaskFactory(title="Odd one", directive=odd))
+    d1, d2 = work["d1"], work["items"]["due_soon"].task.directive
+    response = client.get(reverse("portal:home"), {"directive": d1.pk})
+    html = response.content.decode()
+    start = html.index('<select name="directive"')
+    select = html[start : html.index("</select>", start)]
+    newer, older = sorted([d1, d2], key=lambda d: (-d.issued_on.toordinal(), d.title))
+    assert select.index(f"{newer.title} ({newer.issued_on:%d/%m/%Y})") < select.index(older.title)
+    assert f'<option value="{d1.pk}" selected>{d1.title} ({d1.issued_on:%d/%m/%Y})</option>' in select
+    assert "&lt;b&gt;&quot;Quoted&quot; &amp; bold&lt;/b&gt; (01/01/2020)" in select and "<b>" not in select
+    assert "Someone else" not in select
+    # The English theme names (the page is in English), and the count of the filtered list on the page.
+    assert ">Green economy</option>" in html and "Kinh tế xanh" not in html
+    assert response.context["page"].paginator.count == 3 and response.context["total"] == 6

@@ -27,16 +27,25 @@ def _roles(user) -> dict[int, set[str]]:
         return {}
     cached = getattr(user, "_mission_roles", None)
     if cached is None:
-        cached = {}
-        for mission_id, role in Membership.objects.current().filter(user=user).values_list("mission_id", "role"):
+        cached, zones = {}, set()
+        memberships = Membership.objects.current().filter(user=user)
+        for mission_id, role, zone in memberships.values_list("mission_id", "role", "mission__timezone"):
             cached.setdefault(mission_id, set()).add(role)
-        user._mission_roles = cached
+            zones.add(zone)
+        user._mission_roles, user._mission_zones = cached, sorted(zones)
     return cached
 
 
 def mission_ids(user) -> list[int]:
     """The missions whose work the user may see as a member."""
     return sorted(_roles(user))
+
+
+def member_timezones(user) -> list[str]:
+    """The time zones of the user's own missions (read with the memberships, no query of their own): all a
+    member's visible work needs to tell its timeliness."""
+    _roles(user)
+    return getattr(user, "_mission_zones", [])
 
 
 def visible_assignments(user, queryset: QuerySet | None = None) -> QuerySet:

@@ -1,13 +1,15 @@
 """Reads that cross relations: the querysets behind lists, filters and pages."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Cast
+from django.utils import timezone, translation
 
 from missions.models import Mission
 from tracker import permissions, timeliness
@@ -100,15 +102,24 @@ def assignment_key_figures(
     figures["on_time_rate"] = round(100 * figures["completed_on_time"] / completed, 1) if completed else None
     figures["as_of"] = now
     return figures
-def timeliness_counts(*, user, zones: list[str] | None = None, now: datetime.datetime | None = None) -> dict[str, int]:
-    """How many of the user's visible assignments there are, in all and in each timeliness category: one query."""
+def timeliness_counts(
+    *,
+    user,
+    zones: list[str] | None = None,
+    now: datetime.datetime | None = None,
+    matching: QuerySet | None = None,
+) -> dict[str, int]:
+    """How many of the user's visible assignments there are, in all and in each timeliness category, and (as
+    "matching") how many are in `matching`, a filtered list of them: one query."""
     conditions = timeliness.conditions(now=now, zones=zones)
-    counts = (
-        permissions.visible_assignments(user)
-        .order_by()
-        .aggregate(total=Count("pk"), **{category: Count("pk", filter=q) for category, q in conditions.items()})
-    )
-    return {key: counts[key] or 0 for key in ["total", *Timeliness.values]}
+    counted = {category: Count("pk", filter=q) for category, q in conditions.items()}
+    if matching is not None and not matching.query.is_empty():
+        counted["matching"] = Count("pk", filter=Q(pk__in=matching.order_by().values("pk")))
+    counts = permissions.visible_assignments(user).order_by().aggregate(total=Count("pk"), **counted)
+    result = {key: counts[key] or 0 for key in ["total", *Timeliness.values]}
+    if matching is not None:
+        result["matching"] = counts.get("matching") or 0
+    return result
 
 
 def assignment_filter_choices(*, user) -> dict[str, QuerySet]:
@@ -128,6 +139,55 @@ def assignment_filter_choices(*, user) -> dict[str, QuerySet]:
         "commitment": Commitment.objects.filter(Exists(tasks.filter(commitment=OuterRef("pk")))),
         "mission": Mission.objects.filter(pk__in=mission_ids),
     }
+
+
+def assignment_filter_options(*, user, mission_filter: bool) -> dict[str, list[tuple[int, str]]]:
+    """The (id, label) options of the list's theme, directive, commitment and (with `mission_filter`) mission
+    selects: the objects of `assignment_filter_choices`, read in one query (a UNION of four), latest first for
+    directives and commitments. A mission's directives run into the hundreds: no model object each."""
+    choices = assignment_filter_choices(user=user)
+
+    def part(kind: str, a: str, b: str, sort: str | None, day: str | None):
+        return (
+            choices[kind]
+            .order_by()
+            .annotate(
+                o_kind=Value(kind),
+                o_a=F(a),
+                o_b=F(b),
+                o_sort=F(sort) if sort else Value(""),
+                o_day=F(day) if day else Cast(Value(None), DateField()),
+            )
+            .values_list("o_kind", "pk", "o_a", "o_b", "o_sort", "o_day")
+        )
+
+    parts = [
+        part("theme", "name_vi", "name_en", "group", None),
+        part("directive", "title", "title", None, "issued_on"),
+        part("commitment", "title", "title", None, "signed_on"),
+    ]
+    if mission_filter:
+        parts.append(part("mission", "name_vi", "name_en", "code", None))
+    rows: dict[str, list[tuple]] = defaultdict(list)
+    for kind, *row in parts[0].union(*parts[1:], all=True):
+        rows[kind].append(row)
+    english = (translation.get_language() or "vi").startswith("en")
+
+    def name(row) -> str:
+        return row[2] if english else row[1]
+
+    def latest_first(row):  # undated last
+        return (-(row[4] or datetime.date.min).toordinal(), row[1])
+
+    options = {
+        # Themes by group, then by name; missions by code.
+        "theme": [(r[0], name(r)) for r in sorted(rows["theme"], key=lambda r: (r[3], name(r)))],
+        "directive": [(r[0], f"{r[1]} ({r[4]:%d/%m/%Y})") for r in sorted(rows["directive"], key=latest_first)],
+        "commitment": [(r[0], r[1]) for r in sorted(rows["commitment"], key=latest_first)],
+    }
+    if mission_filter:
+        options["mission"] = [(r[0], f"{r[3]} · {name(r)}") for r in sorted(rows["mission"], key=lambda r: r[3])]
+    return options
 
 
 def assignment_detail(*, user, pk) -> Assignment:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from tracker import permissions, selectors, services, timeliness, transitions
 from tracker.filters import AssignmentFilter
-from tracker.forms import DateTextInput, ExtensionRequestForm, ReportForm
+from tracker.forms import DateTextInput, ExtensionRequestForm, OptionsSelect, ReportForm
 from tracker.models import Assignment, ExtensionRequest, Timeliness
 
 PAGE_SIZE = 25
@@ -42,28 +42,39 @@ def assignment_list(request):
     if not committee and not mission_ids:
         return render(request, "portal/no_mission.html")
 
-    zones = timeliness.mission_timezones()
+    # A member's work is in their own missions' time zones, read with the memberships.
+    zones = timeliness.mission_timezones() if committee else permissions.member_timezones(user)
     filterset = AssignmentFilter(
         request.GET or None, queryset=selectors.assignment_list(user=user, zones=zones), zones=zones
     )
+    mission_filter = committee or len(mission_ids) > 1
+    # The choices a filter accepts (read only to check a chosen value) and the options it shows (one query).
     for name, queryset in selectors.assignment_filter_choices(user=user).items():
         filterset.filters[name].queryset = queryset
+    options = selectors.assignment_filter_options(user=user, mission_filter=mission_filter)
     if not committee:
         del filterset.filters["region"]
-        if len(mission_ids) < 2:
-            del filterset.filters["mission"]
+    if not mission_filter:
+        del filterset.filters["mission"]
     form = filterset.form
     for name in ("deadline_after", "deadline_before"):
         form.fields[name].widget = DateTextInput()
     form.fields["ordering"].widget = forms.MultipleHiddenInput()  # sorting is done by the column headings
     form.fields["status"].widget = forms.CheckboxSelectMultiple(choices=form.fields["status"].choices)
-    for field in form.fields.values():  # "All" rather than dashes for a filter left open
+    for name, field in form.fields.items():  # "All" rather than dashes for a filter left open
         if getattr(field, "empty_label", None) is not None:
             field.empty_label = _("All")
-            field.widget.choices = field.choices
+            choices = [("", field.empty_label), *options[name]] if name in options else field.choices
+            if isinstance(field.widget, forms.Select):
+                field.widget = OptionsSelect(choices=choices)
+            else:
+                field.widget.choices = choices
 
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = selectors.timeliness_counts(user=user, zones=zones)
+    # The page's rows; their number comes with the counts by timeliness, in the same query.
+    counts = selectors.timeliness_counts(user=user, zones=zones, matching=filterset.qs if filterset.is_bound else None)
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    paginator.count = counts["matching"] if filterset.is_bound else counts["total"]
+    page = paginator.get_page(request.GET.get("page"))
     summary = [{"value": value, "label": label, "count": counts[value]} for value, label in Timeliness.choices]
     ordering = request.GET.get("ordering", "")
     active_filters = [
@@ -83,7 +94,7 @@ def assignment_list(request):
             "ordering": ordering,
             "sortable": SORTABLE,
             "committee": committee,
-            "show_mission": committee or len(mission_ids) > 1,
+            "show_mission": mission_filter,
             "active_filters": active_filters,
             "selected_timeliness": request.GET.get("timeliness", ""),
         },
