@@ -200,6 +200,11 @@ def assignment_detail(*, user, pk) -> Assignment:
     return assignment
 
 
+def assignment_for_action(*, user, pk) -> Assignment:
+    """One assignment with what the report and extension forms show (its task and mission), or 404."""
+    return permissions.get_visible_assignment(user, pk, Assignment.objects.select_related("task", "mission"))
+
+
 def pending_extension(*, assignment: Assignment) -> ExtensionRequest | None:
     return (
         assignment.extension_requests.filter(state=ExtensionRequest.State.PENDING)

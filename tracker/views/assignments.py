@@ -129,7 +129,7 @@ def assignment_detail(request, pk: int):
 
 @login_required
 def report_create(request, pk: int):
-    assignment = selectors.assignment_detail(user=request.user, pk=pk)
+    assignment = selectors.assignment_for_action(user=request.user, pk=pk)
     if not permissions.portal_can_report(request.user, assignment):
         raise PermissionDenied(_("The committee reads the portal; it acts in the administration site."))
     posted = request.method == "POST"
@@ -152,7 +152,7 @@ def report_create(request, pk: int):
             )
         except services.StaleReport as exc:
             stale_report = exc.latest
-            assignment = selectors.assignment_detail(user=request.user, pk=pk)
+            assignment = selectors.assignment_for_action(user=request.user, pk=pk)
             form = ReportForm(request.POST, assignment=assignment)  # keeps what was typed
             form.set_version(assignment.version)
             form.is_valid()
@@ -183,7 +183,7 @@ def report_create(request, pk: int):
 
 @login_required
 def extension_create(request, pk: int):
-    assignment = selectors.assignment_detail(user=request.user, pk=pk)
+    assignment = selectors.assignment_for_action(user=request.user, pk=pk)
     if not permissions.can_request_extension(request.user, assignment):
         raise PermissionDenied(_("Only the head or the deputy head of the mission can ask for an extension."))
     pending = selectors.pending_extension(assignment=assignment)
