@@ -319,6 +319,8 @@ def cases(b: Bench) -> list:
     baseline = "/bench-baseline-admin/tracker/assignment/"
     overdue_europe = "?timeliness=overdue&mission__region__exact=europe"
     change = f"{b.sample.pk}/change/"
+    from django import forms
+
     from bench import baseline as straightforward
     from bench import baseline_dashboard
 
@@ -330,6 +332,8 @@ def cases(b: Bench) -> list:
     portal_baseline = {
         "tracker__selectors__assignment_list": straightforward.portal_assignment_list,
         "tracker__selectors__assignment_filter_choices": straightforward.portal_filter_choices,
+        "tracker__selectors__assignment_filter_options": straightforward.portal_filter_options,
+        "tracker__views__assignments__OptionsSelect": forms.Select,
     }
     # The portal's page holds 25 (and takes no ?page_size): the 50 is measured with the size raised here.
     fifty = {"tracker__views__assignments__PAGE_SIZE": 50}

@@ -151,6 +151,12 @@ def portal_filter_choices(*, user):
     }
 
 
+def portal_filter_options(*, user, mission_filter):
+    """No options read ahead: each select iterates its queryset (a query and a model object per option) and is
+    drawn by Django's widget templates."""
+    return {}
+
+
 def portal_assignment_detail(*, user, pk):
     assignment = permissions.get_visible_assignment(user, pk)
     assignment.timeliness = timeliness.of(assignment)

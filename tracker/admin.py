@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -451,6 +452,8 @@ class DirectiveAdmin(admin.ModelAdmin):
     list_filter = ["issued_by"]
     search_fields = ["title", "number", "summary"]
     date_hierarchy = "issued_on"
+    # A link typed without a scheme is taken as https://.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Commitment)
