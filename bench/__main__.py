@@ -330,7 +330,7 @@ def cases(b: Bench) -> list:
     sample_head = b.head_of(b.sample.mission_id)
     sample_client = b._client_of(sample_head)
     portal_baseline = {
-        "tracker__selectors__assignment_list": straightforward.portal_assignment_list,
+        "tracker__selectors__portal_assignment_list": straightforward.portal_assignment_list,
         "tracker__selectors__assignment_filter_choices": straightforward.portal_filter_choices,
         "tracker__selectors__assignment_filter_options": straightforward.portal_filter_options,
         "tracker__views__assignments__OptionsSelect": forms.Select,

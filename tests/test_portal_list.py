@@ -166,8 +166,11 @@ def test_a_member_of_two_missions_sees_both_and_can_filter_by_mission(client, mi
     MembershipFactory(user=head, mission=other, role="officer")
     a = make_assignment(mission=mission)
     b = make_assignment(mission=other)
+    MissionFactory(code="EMB-THIRD")
     assert set(listed(client)) == {a.task.title, b.task.title}
     assert listed(client, mission=other.pk) == [b.task.title]
+    options = select_of(client.get(reverse("portal:home")).content.decode(), "mission")
+    assert "EMB-LIST · " in options and "EMB-OTHER · " in options and "EMB-THIRD" not in options
 
 
 def test_the_committee_sees_every_mission_read_only(client, work, committee_user, mission):
@@ -196,8 +199,20 @@ def test_filters_left_open_read_all(client, work):
     assert 'name="status" value=""' not in html
 
 
+def select_of(html: str, name: str) -> str:
+    start = html.index(f'<select name="{name}"')
+    return html[start : html.index("</select>", start)]
+
+
 def test_the_filter_selects_offer_the_missions_own_work_latest_first_escaped_and_keep_the_choice(client, work):
-    DirectiveFactory(title="Someone else's directive")
+    # Another mission's work, with its own directive, commitment and theme: none of them is offered here.
+    theirs = TaskFactory(
+        title="Their task",
+        directive=DirectiveFactory(title="Someone else's directive"),
+        commitment=CommitmentFactory(title="Someone else's commitment"),
+    )
+    theirs.themes.add(Theme.objects.create(code="theirs", name_vi="Của họ", name_en="Their theme", group="new"))
+    make_assignment(mission=MissionFactory(code="EMB-THEIRS"), task=theirs)
     odd = DirectiveFactory(title='<b>"Quoted" & bold</b>', issued_on=datetime.date(2020, 1, 1))
     make_assignment(mission=work["items"]["overdue"].mission, task=TaskFactory(title="Odd one", directive=odd))
     d1, d2 = work["d1"], work["items"]["due_soon"].task.directive
@@ -210,6 +225,53 @@ def test_the_filter_selects_offer_the_missions_own_work_latest_first_escaped_and
     assert f'<option value="{d1.pk}" selected>{d1.title} ({d1.issued_on:%d/%m/%Y})</option>' in select
     assert "&lt;b&gt;&quot;Quoted&quot; &amp; bold&lt;/b&gt; (01/01/2020)" in select and "<b>" not in select
     assert "Someone else" not in select
+    assert "Semiconductor MoU" in select_of(html, "commitment") and "Someone else" not in select_of(html, "commitment")
+    assert "Their theme" not in select_of(html, "theme")
     # The English theme names (the page is in English), and the count of the filtered list on the page.
     assert ">Green economy</option>" in html and "Kinh tế xanh" not in html
     assert response.context["page"].paginator.count == 3 and response.context["total"] == 6
+
+
+def test_a_row_shows_its_task_deadline_extension_status_progress_and_last_report_day(
+    client, work, head, committee_user, settings
+):
+    from django.utils import translation
+
+    from tracker.models import Assignment
+
+    row = work["items"]["on_track"]
+    original = row.deadline
+    # Extended by 20 days; last reported at 23:30 UTC on 1 March, already 2 March in Paris.
+    Assignment.objects.filter(pk=row.pk).update(
+        deadline=original + datetime.timedelta(days=20),
+        last_reported_at=datetime.datetime(2026, 3, 1, 23, 30, tzinfo=datetime.UTC),
+    )
+    row.task.title = "Rice <export> & promotion"
+    row.task.save()
+
+    def row_html(html: str) -> str:
+        start = html.index(f'data-assignment="{row.pk}"')
+        return html[start : html.index("</tr>", start)]
+
+    html = row_html(client.get(reverse("portal:home")).content.decode())
+    link = reverse("portal:assignment_detail", args=[row.pk])
+    assert f'<a href="{link}">Rice &lt;export&gt; &amp; promotion</a>' in html
+    assert f"{original + datetime.timedelta(days=20):%d/%m/%Y}" in html
+    assert f"extended from {original:%d/%m/%Y}" in html
+    assert ">In progress</td>" in html and 'value="60"' in html and "<span>60%</span>" in html
+    assert ">02/03/2026</span>" in html and "assignment-row__mission" not in html
+    row = work["items"]["overdue"]  # never reported on
+    assert '<span class="muted">none yet</span>' in row_html(client.get(reverse("portal:home")).content.decode())
+    row = work["items"]["on_track"]
+
+    # In Vietnamese, the labels and the extension note are Vietnamese; the committee sees each row's mission.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    html = row_html(client.get(reverse("portal:home")).content.decode())
+    with translation.override("vi"):
+        expected = translation.gettext("extended from %(date)s") % {"date": f"{original:%d/%m/%Y}"}
+        in_progress = translation.gettext("In progress")
+    assert expected != f"extended from {original:%d/%m/%Y}" and expected in html
+    assert f">{in_progress}</td>" in html
+    client.force_login(committee_user)
+    html = row_html(client.get(reverse("portal:home")).content.decode())
+    assert f'<span class="assignment-row__mission">{row.mission.code} · ' in html

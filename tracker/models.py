@@ -204,8 +204,9 @@ class Assignment(TimeStampedModel):
         SUPPORT = "support", _("Supports")
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("task"))
+    # Indexed with the task below (a mission's tasks read from the index alone), not on its own.
     mission = models.ForeignKey(
-        Mission, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("mission")
+        Mission, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("mission"), db_index=False
     )
     role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.LEAD)
     original_deadline = models.DateField(_("original deadline"))
@@ -239,6 +240,7 @@ class Assignment(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["mission", "status", "deadline"], name="assignment_mission_status_dl"),
+            models.Index(fields=["mission", "task"], name="assignment_mission_task"),
             models.Index(fields=["status", "deadline"], name="assignment_status_deadline"),
             models.Index(fields=["deadline"], name="assignment_deadline"),
             # Completions by month (the dashboard's trend): only completed work has a completion day.

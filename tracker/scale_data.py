@@ -759,7 +759,9 @@ def generate(
     if connection.vendor == "postgresql":
         # Fresh statistics for the planner; outside a transaction also the visibility map, as autovacuum
         # would leave it (index-only scans then skip the table).
-        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (Task, Assignment, Report))
+        # Every table written (a small one left unanalysed gets the planner's default guess of its size).
+        written = (User, Membership, Directive, Commitment, Task, Task.themes.through, Assignment, Report)
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in written)
         with connection.cursor() as cursor:
             cursor.execute(("ANALYZE " if connection.in_atomic_block else "VACUUM (ANALYZE) ") + tables)
     return Result(

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.apps import apps
+from django.db import connection
 from django.db.models import Count, DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils import timezone, translation
@@ -32,6 +33,19 @@ def assignment_list(*, user, zones: list[str] | None = None) -> QuerySet:
     zones = timeliness.mission_timezones() if zones is None else zones
     qs = permissions.visible_assignments(user).select_related("task", "mission")
     return timeliness.annotate(qs, zones=zones)
+
+
+# The columns the portal's list shows (tracker.templatetags.portal.assignment_rows): its rows load no others.
+PORTAL_LIST_COLUMNS = (
+    "id", "deadline", "original_deadline", "status", "percent", "last_reported_at", "completed_on",
+    "task__id", "task__title",
+    "mission__id", "mission__code", "mission__name_vi", "mission__name_en", "mission__timezone",
+)  # fmt: skip
+
+
+def portal_assignment_list(*, user, zones: list[str] | None = None) -> QuerySet:
+    """The portal list's rows: `assignment_list` with only the columns the page shows."""
+    return assignment_list(user=user, zones=zones).only(*PORTAL_LIST_COLUMNS)
 
 
 # The API's lists: each joins what its rows show, so a page costs the same number of queries at any size.
@@ -145,31 +159,8 @@ def assignment_filter_options(*, user, mission_filter: bool) -> dict[str, list[t
     """The (id, label) options of the list's theme, directive, commitment and (with `mission_filter`) mission
     selects: the objects of `assignment_filter_choices`, read in one query (a UNION of four), latest first for
     directives and commitments. A mission's directives run into the hundreds: no model object each."""
-    choices = assignment_filter_choices(user=user)
-
-    def part(kind: str, a: str, b: str, sort: str | None, day: str | None):
-        return (
-            choices[kind]
-            .order_by()
-            .annotate(
-                o_kind=Value(kind),
-                o_a=F(a),
-                o_b=F(b),
-                o_sort=F(sort) if sort else Value(""),
-                o_day=F(day) if day else Cast(Value(None), DateField()),
-            )
-            .values_list("o_kind", "pk", "o_a", "o_b", "o_sort", "o_day")
-        )
-
-    parts = [
-        part("theme", "name_vi", "name_en", "group", None),
-        part("directive", "title", "title", None, "issued_on"),
-        part("commitment", "title", "title", None, "signed_on"),
-    ]
-    if mission_filter:
-        parts.append(part("mission", "name_vi", "name_en", "code", None))
     rows: dict[str, list[tuple]] = defaultdict(list)
-    for kind, *row in parts[0].union(*parts[1:], all=True):
+    for kind, *row in _filter_option_rows(user=user, mission_filter=mission_filter):
         rows[kind].append(row)
     english = (translation.get_language() or "vi").startswith("en")
 
@@ -188,6 +179,73 @@ def assignment_filter_options(*, user, mission_filter: bool) -> dict[str, list[t
     if mission_filter:
         options["mission"] = [(r[0], f"{r[3]} · {name(r)}") for r in sorted(rows["mission"], key=lambda r: r[3])]
     return options
+
+
+def _filter_option_rows(*, user, mission_filter: bool):
+    """(kind, id, label, English label, sort key, day) of every option, in one query."""
+    if permissions.is_committee(user):
+        choices = assignment_filter_choices(user=user)
+
+        def part(kind: str, a: str, b: str, sort: str | None, day: str | None):
+            return (
+                choices[kind]
+                .order_by()
+                .annotate(
+                    o_kind=Value(kind),
+                    o_a=F(a),
+                    o_b=F(b),
+                    o_sort=F(sort) if sort else Value(""),
+                    o_day=F(day) if day else Cast(Value(None), DateField()),
+                )
+                .values_list("o_kind", "pk", "o_a", "o_b", "o_sort", "o_day")
+            )
+
+        parts = [
+            part("theme", "name_vi", "name_en", "group", None),
+            part("directive", "title", "title", None, "issued_on"),
+            part("commitment", "title", "title", None, "signed_on"),
+        ]
+        if mission_filter:
+            parts.append(part("mission", "name_vi", "name_en", "code", None))
+        return parts[0].union(*parts[1:], all=True)
+    # A mission's options are those of its own tasks, read once (a CTE) and matched by id: a third of the
+    # time of testing each of hundreds of directives for a task of the mission.
+    mission_ids = sorted(permissions.mission_ids(user))
+    tasks_sql, params = (
+        Task.objects.filter(assignments__mission_id__in=mission_ids)
+        .order_by()
+        .values_list("id", "directive_id", "commitment_id")
+        .query.sql_with_params()
+    )
+    q = connection.ops.quote_name
+    tables = {model: q(model._meta.db_table) for model in (Theme, Task.themes.through, Directive, Commitment, Mission)}
+    through = Task.themes.through._meta
+    task_col = q(through.get_field("task").column)
+    theme_col = q(through.get_field("theme").column)
+    # Only the ORM's own SQL, quoted table and column names and placeholders are written into it.
+    parts = [
+        f"WITH mine (id, directive_id, commitment_id) AS MATERIALIZED ({tasks_sql})",
+        f"SELECT 'theme', id, name_vi, name_en, {q('group')}, NULL FROM {tables[Theme]} WHERE id IN "  # noqa: S608
+        f"(SELECT {theme_col} FROM {tables[Task.themes.through]} WHERE {task_col} IN (SELECT id FROM mine))",
+        f"UNION ALL SELECT 'directive', id, title, title, '', issued_on FROM {tables[Directive]}"  # noqa: S608
+        " WHERE id IN (SELECT directive_id FROM mine)",
+        f"UNION ALL SELECT 'commitment', id, title, title, '', signed_on FROM {tables[Commitment]}"  # noqa: S608
+        " WHERE id IN (SELECT commitment_id FROM mine)",
+    ]
+    if mission_filter:
+        marks = ", ".join(["%s"] * len(mission_ids))
+        parts.append(
+            f"UNION ALL SELECT 'mission', id, name_vi, name_en, code, NULL FROM {tables[Mission]}"  # noqa: S608
+            f" WHERE id IN ({marks})"
+        )
+        params = (*params, *mission_ids)
+    sql = " ".join(parts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if connection.vendor == "sqlite":  # SQLite returns days from a raw query as text
+        rows = [(*r[:5], datetime.date.fromisoformat(r[5]) if r[5] else None) for r in rows]
+    return rows
 
 
 def assignment_detail(*, user, pk) -> Assignment:

@@ -45,7 +45,7 @@ def assignment_list(request):
     # A member's work is in their own missions' time zones, read with the memberships.
     zones = timeliness.mission_timezones() if committee else permissions.member_timezones(user)
     filterset = AssignmentFilter(
-        request.GET or None, queryset=selectors.assignment_list(user=user, zones=zones), zones=zones
+        request.GET or None, queryset=selectors.portal_assignment_list(user=user, zones=zones), zones=zones
     )
     mission_filter = committee or len(mission_ids) > 1
     # The choices a filter accepts (read only to check a chosen value) and the options it shows (one query).
