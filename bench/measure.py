@@ -97,10 +97,15 @@ def _p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20, method="inclusive")[18]
 
 
+# Django also logs the statements that open and close a transaction; they are not queries of the page.
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
 def _count_queries(fn: Callable[[], object]) -> int:
+    """The SQL statements a call sends, BEGIN and COMMIT (and savepoints) aside."""
     with CaptureQueriesContext(connection) as ctx:
         fn()
-    return len(ctx)
+    return sum(1 for q in ctx.captured_queries if not q["sql"].upper().startswith(TRANSACTION_CONTROL))
 
 
 def measure(case: Case, *, warmup: int, repeat: int) -> Row:
@@ -161,4 +166,5 @@ def table(rows: list[Row]) -> str:
             f"{target}{'  ' + verdict if verdict else ''}"
         )
     notes = [f"  {row.case.name}: {note}" for row in rows for note in row.notes]
-    return "\n".join(lines + ([""] + notes if notes else []))
+    notes.append("  queries: SQL statements sent; the BEGIN and COMMIT around a transaction are not counted.")
+    return "\n".join(lines + [""] + notes)
