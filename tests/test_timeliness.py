@@ -47,6 +47,12 @@ def test_the_deadline_day_is_counted_in_each_missions_time_zone():
     assert rows == {"EMB-JP-T": Timeliness.OVERDUE, "CG-US-LA-T": Timeliness.DUE_SOON}
     for a in Assignment.objects.select_related("mission"):
         assert a.get_timeliness(now) == rows[a.mission.code]
+    # The zones with their missions' ids (the default: no join to the missions) or as names alone: the same.
+    zones = timeliness.mission_timezones()
+    assert zones == {"America/Los_Angeles": [la.pk], "Asia/Tokyo": [tokyo.pk]}
+    for given in (zones, sorted(zones)):
+        annotated = timeliness.annotate(Assignment.objects.all(), now=now, zones=given)
+        assert dict(annotated.values_list("mission__code", "timeliness")) == rows
 
     # One minute before midnight in Tokyo, Tokyo's deadline day has not passed yet.
     before = datetime.datetime(2026, 3, 10, 14, 59, tzinfo=UTC)

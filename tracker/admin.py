@@ -60,7 +60,7 @@ def progress_bar(percent: int) -> str:
     )
 
 
-def zones_for(request) -> list[str]:
+def zones_for(request) -> dict[str, list[int]]:
     """Missions' time zones, read once per request and shared by the annotation and the filter."""
     if not hasattr(request, "_tracker_zones"):
         request._tracker_zones = timeliness.mission_timezones()

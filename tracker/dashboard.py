@@ -232,10 +232,10 @@ def rate_expression() -> Cast:
     return Cast(F("on_time"), FloatField()) * Value(100.0) / NullIf(F("completed") + F("overdue"), 0)
 
 
-def _context(now: datetime.datetime | None, zones: Iterable[str] | None) -> tuple[datetime.datetime, list[str]]:
-    now = now or timezone.now()
-    zones = timeliness.mission_timezones() if zones is None else list(zones)
-    return now, zones
+def _context(
+    now: datetime.datetime | None, zones: timeliness.Zones | None
+) -> tuple[datetime.datetime, timeliness.Zones]:
+    return now or timezone.now(), timeliness.resolve_zones(zones)
 
 
 @dataclass
@@ -244,7 +244,7 @@ class KeyFigures(Figures):
 
 
 def key_figures(
-    scope: Scope, *, now: datetime.datetime | None = None, zones: Iterable[str] | None = None
+    scope: Scope, *, now: datetime.datetime | None = None, zones: timeliness.Zones | None = None
 ) -> KeyFigures:
     """The headline numbers (two queries)."""
     now, zones = _context(now, zones)
@@ -371,12 +371,12 @@ class Scans:
         scope: Scope,
         *,
         now: datetime.datetime | None = None,
-        zones: Iterable[str] | None = None,
+        zones: timeliness.Zones | None = None,
         themes: Iterable[Theme] | None = None,
     ):
         self.scope = scope
         self.now = now or timezone.now()
-        self._zones = None if zones is None else list(zones)
+        self._zones = None if zones is None else timeliness.resolve_zones(zones)
         self._themes = None if themes is None else list(themes)
 
     # reference data
@@ -394,8 +394,14 @@ class Scans:
         )
 
     @cached_property
-    def zones(self) -> list[str]:
-        return self._zones if self._zones is not None else sorted({m.timezone for m in self.all_missions})
+    def zones(self) -> timeliness.Zones:
+        """{zone: [mission id, …]} of every mission, from the missions read for the page."""
+        if self._zones is not None:
+            return self._zones
+        zones: dict[str, list[int]] = {}
+        for m in self.all_missions:
+            zones.setdefault(m.timezone, []).append(m.pk)
+        return zones
 
     @cached_property
     def themes(self) -> list[Theme]:
@@ -522,7 +528,8 @@ class Scans:
             return {"directive": {}, "commitment": {}, "theme": {}}
         qn = connection.ops.quote_name
         columns = ["n", *[f"t_{category}" for category in self.parts]]
-        sums = ", ".join(f"SUM(t.{qn(c)}) AS {qn(c)}" for c in columns)
+        # Counts summed as integers (PostgreSQL sums bigints as numeric, slower by a tenth of the statement).
+        sums = ", ".join(f"SUM(CAST(t.{qn(c)} AS integer)) AS {qn(c)}" for c in columns)
         task, directive, commitment = Task._meta, Directive._meta, Commitment._meta
         through = Task.themes.through._meta
 
@@ -633,11 +640,20 @@ class Scans:
             reports_where, created_at__gte=_committee_midnight(first), created_at__lt=_committee_midnight(last + day)
         )
         ends = [_committee_midnight(end + day) for _start, end in months]
-        reports = part(filed, "reports", "created_at", ends)
+        # A year's reports are a fifth of a million: each month is counted over its own range of the index
+        # (an index-only count), which is a third of the time of putting every report in its month with a CASE.
+        reports = [
+            filed.filter(created_at__gte=_committee_midnight(start), created_at__lt=ends[i])
+            .order_by()
+            .annotate(kind=Value("reports"), month=Value(i))
+            .values("kind", "month")
+            .annotate(n=Count("created_at"))
+            for i, (start, _end) in enumerate(months)
+        ]
         cancelled = part(filed.filter(assignment__status=Status.CANCELLED), "cancelled", "created_at", ends)
         counted: dict[tuple[str, int], int] = {}
         try:
-            for row in completed.union(overdue, reports, cancelled, all=True):
+            for row in completed.union(overdue, *reports, cancelled, all=True):
                 if row["month"] is not None:
                     counted[row["kind"], row["month"]] = int(row["n"])
         except EmptyResultSet:
@@ -685,7 +701,9 @@ def _sort_missions(rows: list[Mission], sort: str | None, language: str) -> list
     return present + [m for m in rows if getattr(m, primary) is None]  # no value: last, either way
 
 
-def by_region(scope: Scope, *, now: datetime.datetime | None = None, zones: Iterable[str] | None = None) -> list[Row]:
+def by_region(
+    scope: Scope, *, now: datetime.datetime | None = None, zones: timeliness.Zones | None = None
+) -> list[Row]:
     """Every region (with no work, a row of zeros), in the order of the region list."""
     return Scans(scope, now=now, zones=zones).regions()
 
@@ -694,7 +712,7 @@ def by_mission(
     scope: Scope,
     *,
     now: datetime.datetime | None = None,
-    zones: Iterable[str] | None = None,
+    zones: timeliness.Zones | None = None,
     sort: str | None = None,
     language: str = "vi",
 ) -> list[Mission]:
@@ -705,20 +723,20 @@ def by_mission(
     return Scans(scope, now=now, zones=zones).missions(sort, language)
 
 
-def by_theme(scope: Scope, *, now: datetime.datetime | None = None, zones: Iterable[str] | None = None) -> list[Row]:
+def by_theme(scope: Scope, *, now: datetime.datetime | None = None, zones: timeliness.Zones | None = None) -> list[Row]:
     """Every theme, with the work tagged with it (work with two themes counts in both rows)."""
     return Scans(scope, now=now, zones=zones).theme_rows()
 
 
 def by_directive(
-    scope: Scope, *, now: datetime.datetime | None = None, zones: Iterable[str] | None = None
+    scope: Scope, *, now: datetime.datetime | None = None, zones: timeliness.Zones | None = None
 ) -> list[Row]:
     """Each directive with work in scope (and a row for tasks without a directive), latest directive first."""
     return Scans(scope, now=now, zones=zones).directives()
 
 
 def by_commitment(
-    scope: Scope, *, now: datetime.datetime | None = None, zones: Iterable[str] | None = None
+    scope: Scope, *, now: datetime.datetime | None = None, zones: timeliness.Zones | None = None
 ) -> list[Row]:
     """Each commitment with work in scope (and a row for tasks serving no commitment), latest signed first."""
     return Scans(scope, now=now, zones=zones).commitments()
@@ -728,7 +746,7 @@ def trend(
     scope: Scope,
     *,
     now: datetime.datetime | None = None,
-    zones: Iterable[str] | None = None,
+    zones: timeliness.Zones | None = None,
     months: list[tuple[datetime.date, datetime.date]] | None = None,
 ) -> list[TrendPoint]:
     """Per month: completions, assignments that fell overdue, reports filed (one query, any number of rows)."""
@@ -740,7 +758,7 @@ def silent_missions(
     scope: Scope,
     *,
     now: datetime.datetime | None = None,
-    zones: Iterable[str] | None = None,
+    zones: timeliness.Zones | None = None,
     days: int = SILENT_DAYS,
 ) -> list[Mission]:
     """Active missions with open work in scope and no report on it for `days` days, longest silent first.
@@ -783,7 +801,7 @@ def dashboard(
     scope: Scope,
     *,
     now: datetime.datetime | None = None,
-    zones: Iterable[str] | None = None,
+    zones: timeliness.Zones | None = None,
     mission_sort: str | None = None,
     language: str = "vi",
     themes: Iterable[Theme] | None = None,
@@ -838,7 +856,7 @@ def _filed_in_period(scope: Scope) -> Q:
 
 
 def scorecard(
-    mission: Mission, scope: Scope, *, now: datetime.datetime | None = None, zones: Iterable[str] | None = None
+    mission: Mission, scope: Scope, *, now: datetime.datetime | None = None, zones: timeliness.Zones | None = None
 ) -> Scorecard:
     """One mission's record over a period, beside the whole network's on-time rate (eight queries).
 
@@ -899,7 +917,7 @@ def _severity():
 def commitment_followup(
     *,
     now: datetime.datetime | None = None,
-    zones: Iterable[str] | None = None,
+    zones: timeliness.Zones | None = None,
     status: str | None = None,
     kind: str | None = None,
     theme_id: int | None = None,
@@ -953,7 +971,7 @@ class CommitmentDetail:
 
 
 def commitment_detail(
-    commitment: Commitment, *, now: datetime.datetime | None = None, zones: Iterable[str] | None = None
+    commitment: Commitment, *, now: datetime.datetime | None = None, zones: timeliness.Zones | None = None
 ) -> CommitmentDetail:
     """A commitment, each task serving it rolled up, and every assignment of those tasks (three queries)."""
     now, zones = _context(now, zones)
@@ -992,7 +1010,7 @@ def commitment_detail(
 # --- lists for the period report ---------------------------------------------------------------------------
 
 
-def overdue_assignments(scope: Scope, *, now: datetime.datetime | None = None, zones: Iterable[str] | None = None):
+def overdue_assignments(scope: Scope, *, now: datetime.datetime | None = None, zones: timeliness.Zones | None = None):
     """The overdue assignments in scope, longest overdue first (a queryset: iterate it)."""
     now, zones = _context(now, zones)
     return (

@@ -27,12 +27,13 @@ def _roles(user) -> dict[int, set[str]]:
         return {}
     cached = getattr(user, "_mission_roles", None)
     if cached is None:
-        cached, zones = {}, set()
+        cached, zones = {}, {}
         memberships = Membership.objects.current().filter(user=user)
         for mission_id, role, zone in memberships.values_list("mission_id", "role", "mission__timezone"):
             cached.setdefault(mission_id, set()).add(role)
-            zones.add(zone)
-        user._mission_roles, user._mission_zones = cached, sorted(zones)
+            if mission_id not in zones.setdefault(zone, []):
+                zones[zone].append(mission_id)
+        user._mission_roles, user._mission_zones = cached, zones
     return cached
 
 
@@ -41,11 +42,11 @@ def mission_ids(user) -> list[int]:
     return sorted(_roles(user))
 
 
-def member_timezones(user) -> list[str]:
-    """The time zones of the user's own missions (read with the memberships, no query of their own): all a
-    member's visible work needs to tell its timeliness."""
+def member_timezones(user) -> dict[str, list[int]]:
+    """The time zones of the user's own missions, with their ids (read with the memberships, no query of their
+    own): all a member's visible work needs to tell its timeliness."""
     _roles(user)
-    return getattr(user, "_mission_zones", [])
+    return getattr(user, "_mission_zones", {})
 
 
 def visible_assignments(user, queryset: QuerySet | None = None) -> QuerySet:

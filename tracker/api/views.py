@@ -191,7 +191,7 @@ class TaskViewSet(CatalogueViewSet):
 
 class ZonesMixin:
     @cached_property
-    def zones(self) -> list[str]:
+    def zones(self) -> dict[str, list[int]]:
         """The missions' time zones, read once per request for the timeliness annotation and filter."""
         return timeliness.mission_timezones()
 
