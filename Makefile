@@ -33,9 +33,10 @@ setup: $(BIN)/.installed messages
 demo: setup
 	$(BIN)/python manage.py seed_demo
 
-# Web server, Celery worker and Celery beat together; Ctrl-C stops all three.
+# Web server (on port 8000, or $$PORT), Celery worker and Celery beat together; Ctrl-C stops all three.
+# honcho numbers its processes' ports from 5000 unless told: the web server takes the first.
 run: demo
-	$(BIN)/honcho start -f Procfile
+	$(BIN)/honcho start -f Procfile --port $${PORT:-8000}
 
 # The test settings, whatever the shell exports (pytest-django prefers the environment to pyproject.toml).
 test: export DJANGO_SETTINGS_MODULE = config.settings.test
