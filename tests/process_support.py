@@ -4,6 +4,7 @@
 Nothing here touches the machine's shared Redis (6379) or restarts the shared PostgreSQL server.
 """
 
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -79,8 +80,14 @@ class Process:
     def __init__(self, command: list[str], *, env: dict, log_path):
         self.log_path = log_path
         self.log = open(log_path, "ab")  # noqa: SIM115 (closed in stop)
+        # Its own process group, so that a kill reaches the children it forks too (a worker's pool).
         self.process = subprocess.Popen(
-            command, cwd=settings.BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT
+            command,
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     @property
@@ -95,9 +102,14 @@ class Process:
             self.log.flush()
         return self.log_path.read_text(errors="replace")
 
+    def _kill_group(self) -> None:
+        with contextlib.suppress(ProcessLookupError):  # the group is gone already
+            os.killpg(self.process.pid, signal.SIGKILL)
+
     def kill(self) -> None:
-        """SIGKILL: no clean-up, no acknowledgement, nothing finishes."""
-        os.kill(self.process.pid, signal.SIGKILL)
+        """SIGKILL to the process and its children, as when the machine or container dies: no clean-up, no
+        acknowledgement, nothing finishes (and no orphan keeps a database connection open)."""
+        self._kill_group()
         self.process.wait(timeout=30)
 
     def stop(self) -> None:
@@ -108,6 +120,7 @@ class Process:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self._kill_group()  # a child left behind by the shutdown
         if not self.log.closed:
             self.log.close()
 
