@@ -58,7 +58,7 @@ class AssignmentFilter(django_filters.FilterSet):
         model = Assignment
         fields: list[str] = []
 
-    def __init__(self, *args, zones: list[str] | None = None, **kwargs):
+    def __init__(self, *args, zones: timeliness.Zones | None = None, **kwargs):
         self.zones = zones
         super().__init__(*args, **kwargs)
 
