@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from missions.models import Mission
 from tracker import timeliness
 from tracker.models import Assignment, Commitment, Directive, ExtensionRequest, Report, Status, Task, Theme, Timeliness
+from tracker.timeliness import Zones
 
 
 class AssignmentFilter(django_filters.FilterSet):
@@ -58,7 +59,7 @@ class AssignmentFilter(django_filters.FilterSet):
         model = Assignment
         fields: list[str] = []
 
-    def __init__(self, *args, zones: timeliness.Zones | None = None, **kwargs):
+    def __init__(self, *args, zones: Zones | None = None, **kwargs):
         self.zones = zones
         super().__init__(*args, **kwargs)
 
