@@ -11,6 +11,7 @@ downloaded (`playwright install` is never run).
 import datetime
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,6 +42,9 @@ def browser(monkeypatch):
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # The test's ORM calls ran inside Playwright's context, on a database connection of their own: closed
+        # here, or it would keep the test database open when the run drops it.
+        connections.close_all()
 
 
 @pytest.fixture
