@@ -191,6 +191,13 @@ def test_a_user_with_no_mission_gets_a_clear_page(client, db, settings):
     response = client.get(reverse("portal:home"))
     assert response.status_code == 200
     assert "You are not assigned to a mission" in response.content.decode()
+    # And the filters' options of someone without a mission are empty, not an error.
+    from tracker import selectors
+
+    lonely = UserFactory(username="lonely2")
+    for mission_filter in (False, True):
+        options = selectors.assignment_filter_options(user=lonely, mission_filter=mission_filter)
+        assert all(values == [] for values in options.values())
 
 
 def test_filters_left_open_read_all(client, work):

@@ -781,7 +781,7 @@ class Dashboard:
     trend: list[TrendPoint]
     silent: list
     mission_sort: str = DEFAULT_MISSION_SORT
-    zones: list[str] = field(default_factory=list)
+    zones: timeliness.Zones = field(default_factory=dict)
     commitments_without_tasks: int = 0
 
     @property

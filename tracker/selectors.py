@@ -28,7 +28,7 @@ from tracker.models import (
 )
 
 
-def assignment_list(*, user, zones: list[str] | None = None) -> QuerySet:
+def assignment_list(*, user, zones: timeliness.Zones | None = None) -> QuerySet:
     """The assignments a user may see, with task and mission joined and timeliness annotated."""
     zones = timeliness.mission_timezones() if zones is None else zones
     qs = permissions.visible_assignments(user).select_related("task", "mission")
@@ -43,7 +43,7 @@ PORTAL_LIST_COLUMNS = (
 )  # fmt: skip
 
 
-def portal_assignment_list(*, user, zones: list[str] | None = None) -> QuerySet:
+def portal_assignment_list(*, user, zones: timeliness.Zones | None = None) -> QuerySet:
     """The portal list's rows: `assignment_list` with only the columns the page shows."""
     return assignment_list(user=user, zones=zones).only(*PORTAL_LIST_COLUMNS)
 
@@ -88,7 +88,7 @@ def extension_request_list(*, user) -> QuerySet:
 
 
 def assignment_key_figures(
-    *, queryset: QuerySet, now: datetime.datetime | None = None, zones: list[str] | None = None
+    *, queryset: QuerySet, now: datetime.datetime | None = None, zones: timeliness.Zones | None = None
 ) -> dict[str, Any]:
     """The dashboard's key figures over a set of assignments, counted in one aggregate query.
 
@@ -119,7 +119,7 @@ def assignment_key_figures(
 def timeliness_counts(
     *,
     user,
-    zones: list[str] | None = None,
+    zones: timeliness.Zones | None = None,
     now: datetime.datetime | None = None,
     matching: QuerySet | None = None,
 ) -> dict[str, int]:
@@ -211,6 +211,8 @@ def _filter_option_rows(*, user, mission_filter: bool):
     # A mission's options are those of its own tasks, read once (a CTE) and matched by id: a third of the
     # time of testing each of hundreds of directives for a task of the mission.
     mission_ids = sorted(permissions.mission_ids(user))
+    if not mission_ids:  # no mission, no work: nothing to offer
+        return []
     tasks_sql, params = (
         Task.objects.filter(assignments__mission_id__in=mission_ids)
         .order_by()
