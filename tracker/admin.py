@@ -317,6 +317,8 @@ class CssMedia:
 
 @admin.register(Assignment)
 class AssignmentAdmin(SimpleHistoryAdmin):
+    # AssignmentChangeList.result_rows writes these columns' cells; tests/test_admin.py compares them with
+    # Django's, so a column changed here without there fails the suite.
     list_display = [
         "mission_code",
         "task_title",
