@@ -98,7 +98,7 @@ def _p95(samples: list[float]) -> float:
 
 
 # Django also logs the statements that open and close a transaction; they are not queries of the page.
-TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
 
 
 def _count_queries(fn: Callable[[], object]) -> int:

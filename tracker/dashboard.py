@@ -398,10 +398,7 @@ class Scans:
         """{zone: [mission id, …]} of every mission, from the missions read for the page."""
         if self._zones is not None:
             return self._zones
-        zones: dict[str, list[int]] = {}
-        for m in self.all_missions:
-            zones.setdefault(m.timezone, []).append(m.pk)
-        return zones
+        return timeliness.zones_of((m.timezone, m.pk) for m in self.all_missions)
 
     @cached_property
     def themes(self) -> list[Theme]:

@@ -74,26 +74,33 @@ class DateTextInput(forms.DateInput):
         super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
 
 
+def options_html(pairs, selected: set[str]) -> str:
+    """`<option>`s for (value, label) pairs, written in one pass (a select of hundreds: a directive filter), each
+    value and label escaped (html.escape: Django's escape() is it, behind a lazy-string wrapper that costs more
+    than the work); the values in `selected` (as text) are marked selected."""
+    escape = html.escape
+    return mark_safe(  # noqa: S308 — every value and label is escaped
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if value in selected else ""}>{escape(str(label))}</option>'
+            for value, label in (("" if v is None else str(v), label) for v, label in pairs)
+        )
+    )
+
+
 class OptionsSelect(forms.Select):
     """A select drawn in one pass: the same markup as Django's, without a template per option (a mission's
-    directive filter offers hundreds). Choices are (value, label) pairs, kept as given (not normalised again);
-    every value and label is escaped."""
+    directive filter offers hundreds). Choices are (value, label) pairs, kept as given (not normalised again)."""
 
     def __init__(self, attrs=None, choices=()):
         super().__init__(attrs)
         self.options = list(choices)
 
     def render(self, name, value, attrs=None, renderer=None):
-        selected = {str(v) for v in self.format_value(value)}
         final_attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
             final_attrs["multiple"] = True
-        escape = html.escape  # Django's escape() is this, behind a lazy-string wrapper that costs more than the work
-        options = "".join(
-            f'<option value="{escape(option)}"{" selected" if option in selected else ""}>{escape(str(label))}</option>'
-            for option, label in (("" if v is None else str(v), label) for v, label in self.options)
-        )
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), mark_safe(options))  # noqa: S308
+        options = options_html(self.options, {str(v) for v in self.format_value(value)})
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)
 
 
 class StatusSelect(forms.Select):

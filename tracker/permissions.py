@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from missions.models import Membership, Mission
+from tracker import timeliness
 from tracker.models import Assignment, Commitment, Directive, ExtensionRequest, Report, ReportAttachment, Task
 
 EXTENSION_ROLES = frozenset({Membership.Role.HEAD, Membership.Role.DEPUTY})
@@ -27,13 +28,12 @@ def _roles(user) -> dict[int, set[str]]:
         return {}
     cached = getattr(user, "_mission_roles", None)
     if cached is None:
-        cached, zones = {}, {}
+        cached, zones = {}, []
         memberships = Membership.objects.current().filter(user=user)
         for mission_id, role, zone in memberships.values_list("mission_id", "role", "mission__timezone"):
             cached.setdefault(mission_id, set()).add(role)
-            if mission_id not in zones.setdefault(zone, []):
-                zones[zone].append(mission_id)
-        user._mission_roles, user._mission_zones = cached, zones
+            zones.append((zone, mission_id))
+        user._mission_roles, user._mission_zones = cached, timeliness.zones_of(zones)
     return cached
 
 

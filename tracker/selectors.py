@@ -30,7 +30,6 @@ from tracker.models import (
 
 def assignment_list(*, user, zones: timeliness.Zones | None = None) -> QuerySet:
     """The assignments a user may see, with task and mission joined and timeliness annotated."""
-    zones = timeliness.mission_timezones() if zones is None else zones
     qs = permissions.visible_assignments(user).select_related("task", "mission")
     return timeliness.annotate(qs, zones=zones)
 

@@ -37,12 +37,19 @@ OPEN_STATUSES = [s for s in Status.values if s not in (Status.COMPLETED, Status.
 Zones = Mapping[str, Sequence[int]] | Iterable[str]
 
 
+def zones_of(pairs: Iterable[tuple[str, int]]) -> dict[str, list[int]]:
+    """{zone: [mission id, …]} from (time zone, mission id) pairs, each mission once."""
+    zones: dict[str, list[int]] = {}
+    for zone, pk in pairs:
+        ids = zones.setdefault(zone, [])
+        if pk not in ids:
+            ids.append(pk)
+    return zones
+
+
 def mission_timezones() -> dict[str, list[int]]:
-    """Every mission's time zone, with the ids of its missions: {zone: [mission id, …]} (one query)."""
-    zones: dict[str, list[int]] = defaultdict(list)
-    for zone, pk in Mission.objects.order_by("timezone", "id").values_list("timezone", "id"):
-        zones[zone].append(pk)
-    return dict(zones)
+    """Every mission's time zone, with the ids of its missions (one query)."""
+    return zones_of(Mission.objects.order_by("timezone", "id").values_list("timezone", "id"))
 
 
 def resolve_zones(zones: Zones | None) -> Zones:
@@ -72,9 +79,7 @@ def _local_today(now: datetime.datetime, zones: Zones, prefix: str, plus_days: i
     missions = {day: sorted(pk for name in names for pk in zones[name]) for day, names in groups.items()}
     common = max(missions, key=lambda day: len(missions[day]))
     whens = [
-        When(**{f"{prefix}mission__in": ids}, then=Value(day + shift))
-        for day, ids in missions.items()
-        if day != common and ids
+        When(**{f"{prefix}mission__in": ids}, then=Value(day + shift)) for day, ids in missions.items() if day != common
     ]
     return Case(*whens, default=Value(common + shift), output_field=DateField())
 
