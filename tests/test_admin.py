@@ -130,6 +130,26 @@ def test_the_assignment_lists_rows_are_the_markup_djangos_admin_writes(committee
     assert "data-popup-opener" in committee_client.get(url + "?_to_field=id&_popup=1").content.decode()
 
 
+def test_the_assignment_list_filters_by_mission_kind_theme_and_commitment(committee_client, missions):
+    from tracker.models import Commitment, Theme
+
+    investment = Theme.objects.get(code="investment")
+    mou = Commitment.objects.create(title="Offshore wind MoU", kind="mou", signed_on=timezone.localdate())
+    themed = TaskFactory(title="Wind farm investment", commitment=mou)
+    themed.themes.add(investment)
+    embassy = make_assignment(mission=missions.get(code="EMB-FR"), task=themed)
+    consulate = make_assignment(mission=missions.filter(kind="consulate_general").first())
+    url = reverse("admin:tracker_assignment_changelist")
+
+    def listed(query: str) -> set[int]:
+        return {a.pk for a in committee_client.get(url + query).context["cl"].result_list}
+
+    assert listed("?mission__kind__exact=consulate_general") == {consulate.pk}
+    assert listed("?mission__kind__exact=embassy") == {embassy.pk}
+    assert listed(f"?task__themes__id__exact={investment.pk}") == {embassy.pk}
+    assert listed(f"?task__commitment__id__exact={mou.pk}") == {embassy.pk}
+
+
 def test_bad_filter_values_do_not_break_the_list(committee_client, missions):
     make_assignment(mission=missions.first())
     url = reverse("admin:tracker_assignment_changelist")
