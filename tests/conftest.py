@@ -39,6 +39,33 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's headless Chromium driven by Playwright (tests marked `browser`)."""
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
+        yield browser
+        browser.close()
+        # The test's ORM calls ran inside Playwright's context, on a database connection of their own: closed
+        # here, or it would keep the test database open when the run drops it.
+        connections.close_all()
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres") and not uses_postgres():
         _missing("PostgreSQL is not the configured database (set DATABASE_URL=postgres://…)")

@@ -106,3 +106,10 @@ def test_the_documentation_page_is_served_from_our_static_files(client):
         for source in sources:
             if source.startswith("/static/"):
                 assert finders.find(source.removeprefix("/static/")), source
+        # No inline script (the site's CSP would block it): the start-up script is a file of its own.
+        inline = [body for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S)
+                  if "src=" not in attrs and body.strip()]
+        assert inline == [], url
+        script = re.search(r'<script src="([^"]*script=[^"]*)"', page).group(1).replace("&amp;", "&")
+        response = client.get(script)
+        assert response.status_code == 200 and "javascript" in response["Content-Type"]

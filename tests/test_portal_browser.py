@@ -11,41 +11,14 @@ downloaded (`playwright install` is never run).
 import datetime
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import chromium_path
 from tests.factories import MissionFactory, TaskFactory, make_assignment, member
 from tests.portal_world import PDF_BYTES
 from tracker.models import Report
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-        # The test's ORM calls ran inside Playwright's context, on a database connection of their own: closed
-        # here, or it would keep the test database open when the run drops it.
-        connections.close_all()
-
 
 @pytest.fixture
 def scene(transactional_db, settings, tmp_path):
