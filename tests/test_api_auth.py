@@ -33,6 +33,15 @@ def test_a_token_issued_in_the_admin_opens_the_api_until_it_is_revoked(world, cl
     overdue = api.get(f"/api/v1/assignments/?mission={world.mission_a.pk}&timeliness=overdue")
     assert overdue.status_code == 200
     assert [a["id"] for a in overdue.json()["results"]] == [world.assignment_a2.pk]
+    # …and files a report on it with the same token.
+    filed = api.post(
+        "/api/v1/reports/",
+        {"assignment": world.assignment_a2.pk, "status": "in_progress", "percent": 40, "results": "Met the partner"},
+        format="json",
+    )
+    assert filed.status_code == 201, filed.content
+    world.assignment_a2.refresh_from_db()
+    assert (world.assignment_a2.status, world.assignment_a2.percent) == ("in_progress", 40)
 
     response = client.post(f"/admin/authtoken/tokenproxy/{head.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
