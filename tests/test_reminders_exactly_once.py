@@ -6,12 +6,13 @@ from collections import Counter
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from tests.factories import UserFactory
 from tests.reminders_support import assign, at, mission_with_people
 from tracker.reminders import services
-from tracker.reminders.models import ReminderDelivery
+from tracker.reminders.models import DigestKind, ReminderDelivery
 
 WED = datetime.date(2025, 3, 12)
 # 10:00 in Ha Noi: after 08:00 in Ha Noi, Tokyo, Seoul, Bangkok; the committee's morning too.
@@ -105,7 +106,18 @@ def test_a_claim_is_refused_by_the_database_the_second_time():
     """The unique constraint itself, whatever the code in front of it believes."""
     build_world()
     plans = [p for p in services.reminders_plan(now=at(NOW)) if not p.already_claimed]
-    first = services.digest_claim(plan=plans[0])
-    assert first is not None
-    assert services.digest_claim(plan=plans[0]) is None
+    first = services.digests_claim(plans=plans[:1])
+    assert list(first) == [plans[0].key()]
+    assert services.digests_claim(plans=plans[:1]) == {}
+    # another kind of digest, or another mission's, to the same address on the same day: refused too
+    plans[0].kind, plans[0].mission = DigestKind.ESCALATION, None
+    assert services.digests_claim(plans=plans[:1]) == {}
     assert ReminderDelivery.objects.filter(recipient=plans[0].recipient.address).count() == 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReminderDelivery.objects.create(
+            kind=DigestKind.WEEKLY,
+            local_date=plans[0].local_date,
+            recipient=plans[0].recipient.address,
+            language="vi",
+            claimed_at=timezone.now(),
+        )

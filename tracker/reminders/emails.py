@@ -50,8 +50,10 @@ def mail_domain() -> str:
 
 
 def thread_id(delivery: ReminderDelivery) -> str:
-    if delivery.kind == DigestKind.MISSION:
+    if delivery.kind == DigestKind.MISSION and delivery.mission_id:
         return f"<reminders.{delivery.mission.code.lower()}@{mail_domain()}>"
+    if delivery.kind == DigestKind.MISSION:  # a person's digest of several missions: one thread of their own
+        return f"<reminders.user.{delivery.user_id or 0}@{mail_domain()}>"
     return f"<reminders.committee.{delivery.kind}@{mail_domain()}>"
 
 
@@ -59,7 +61,8 @@ def message_id(delivery: ReminderDelivery) -> str:
     return f"<reminder.{delivery.pk}.{delivery.kind}.{delivery.local_date:%Y%m%d}@{mail_domain()}>"
 
 
-def _item_rows(delivery: ReminderDelivery, *, committee: bool) -> list[dict]:
+def _item_rows(delivery: ReminderDelivery) -> list[dict]:
+    """The digest's items; the committee's link to the admin, a person's own to the mission portal."""
     rows = []
     for item in delivery.items.all():
         assignment = item.assignment
@@ -73,7 +76,8 @@ def _item_rows(delivery: ReminderDelivery, *, committee: bool) -> list[dict]:
                 "days_late": -item.days_left,
                 "status": assignment.get_status_display(),
                 "percent": assignment.percent,
-                "url": admin_assignment_url(assignment.pk) if committee else assignment_url(assignment.pk),
+                "for_committee": item.for_committee,
+                "url": admin_assignment_url(assignment.pk) if item.for_committee else assignment_url(assignment.pk),
             }
         )
     return rows
@@ -88,7 +92,10 @@ def _groups(rows: list[dict]) -> list[dict]:
     return groups
 
 
-def _subject(delivery: ReminderDelivery, policy) -> str:
+def _subject(delivery: ReminderDelivery, policy, rows: list[dict]) -> str:
+    if delivery.kind == DigestKind.MISSION and not delivery.mission_id:
+        codes = sorted({row["mission"].code for row in rows})
+        return _("[%(codes)s] Reminders: assignments of your missions") % {"codes": ", ".join(codes)}
     if delivery.kind == DigestKind.MISSION:
         return _("[%(code)s] Reminders: assignments of %(mission)s") % {
             "code": delivery.mission.code,
@@ -119,22 +126,26 @@ def build(delivery: ReminderDelivery, *, connection=None, cache: dict | None = N
     if "policy" not in cache:
         cache["policy"] = rules.current()
     policy = cache["policy"]
-    committee = delivery.kind != DigestKind.MISSION
     template = {
         DigestKind.MISSION: "mission_digest",
         DigestKind.ESCALATION: "escalation_digest",
         DigestKind.WEEKLY: "weekly_summary",
     }[delivery.kind]
     with translation.override(delivery.language or settings.LANGUAGE_CODE):
-        rows = _item_rows(delivery, committee=committee)
+        rows = _item_rows(delivery)
+        own = [row for row in rows if not row["for_committee"]]
+        listed = rows if delivery.kind == DigestKind.MISSION else [row for row in rows if row["for_committee"]]
         context = {
             "delivery": delivery,
             "mission": delivery.mission,
+            "several_missions": delivery.kind == DigestKind.MISSION and not delivery.mission_id,
             "day": delivery.local_date,
             "user": delivery.user,
-            "groups": _groups(rows),
-            "items": rows,
-            "summary_line": _summary_line(rows),
+            "groups": _groups(listed),
+            "items": listed,
+            "summary_line": _summary_line(listed),
+            # a committee member's own missions' items, in the committee's e-mail of the day
+            "own_groups": _groups(own) if delivery.kind != DigestKind.MISSION else [],
             "policy": policy,
             "portal_url": absolute(reverse("portal:home")),
             "admin_url": absolute(reverse("admin:index")),
@@ -146,11 +157,11 @@ def build(delivery: ReminderDelivery, *, connection=None, cache: dict | None = N
             if key not in cache:
                 cache[key] = selectors.weekly_summary(policy=policy, day=delivery.local_date)
             context["summary"] = cache[key]
-            context["escalated"] = [row for row in rows if row["kind"] == ItemKind.ESCALATION]
+            context["escalated"] = [row for row in listed if row["kind"] == ItemKind.ESCALATION]
             context["admin_extensions_url"] = absolute(reverse("admin:tracker_extensionrequest_changelist")) + (
                 "?state__exact=pending"
             )
-        subject = _subject(delivery, policy)
+        subject = _subject(delivery, policy, rows)
         text = render_to_string(f"email/reminders/{template}.txt", context)
         html = render_to_string(f"email/reminders/{template}.html", context)
     thread = thread_id(delivery)

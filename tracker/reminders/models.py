@@ -1,8 +1,8 @@
 """The reminder policy (one row the committee edits), each user's choices, and the delivery log.
 
-The log is also the lock: a digest is claimed by inserting its row, and the unique constraints on
-(recipient, kind of digest, local date[, mission]) make a second claim of the same digest fail in the
-database, whichever process, worker, beat or operator tries it.
+The log is also the lock: a digest is claimed by inserting its row, and the unique constraint on
+(recipient, local date) makes a second claim of an address's day fail in the database, whichever process,
+worker, beat or operator tries it: one reminder e-mail per address and day, whatever it holds.
 """
 
 import uuid
@@ -179,7 +179,10 @@ class DeliveryQuerySet(models.QuerySet):
 
 
 class ReminderDelivery(models.Model):
-    """One digest for one recipient on one local day: claimed before sending, then sent, retried or failed."""
+    """One digest for one recipient on one local day: claimed before sending, then sent, retried or failed.
+
+    `mission` is the mission a mission digest is about; empty for the committee's digests and for a digest
+    that covers several missions (a person serving in two)."""
 
     class State(models.TextChoices):
         PENDING = "pending", pgettext_lazy("reminder delivery", "Pending")
@@ -215,6 +218,7 @@ class ReminderDelivery(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     locked_until = models.DateTimeField(_("being sent until"), null=True, blank=True, editable=False)
     lease = models.UUIDField(_("lease"), null=True, blank=True, editable=False)
+    claim = models.UUIDField(_("claim"), null=True, blank=True, editable=False, db_index=True)
     message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
     assignments = models.ManyToManyField(
         "tracker.Assignment", through="ReminderItem", related_name="reminder_deliveries", verbose_name=_("items")
@@ -227,16 +231,7 @@ class ReminderDelivery(models.Model):
         verbose_name_plural = _("reminders log")
         ordering = ["-local_date", "-claimed_at", "-id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["recipient", "kind", "local_date", "mission"],
-                condition=Q(mission__isnull=False),
-                name="reminder_once_per_recipient_mission_day",
-            ),
-            models.UniqueConstraint(
-                fields=["recipient", "kind", "local_date"],
-                condition=Q(mission__isnull=True),
-                name="reminder_once_per_recipient_day",
-            ),
+            models.UniqueConstraint(fields=["recipient", "local_date"], name="reminder_once_per_recipient_day"),
             models.CheckConstraint(condition=Q(kind__in=DigestKind.values), name="reminder_delivery_kind_valid"),
             models.CheckConstraint(
                 condition=Q(state__in=["pending", "retrying", "sent", "failed"]), name="reminder_delivery_state_valid"
@@ -245,8 +240,8 @@ class ReminderDelivery(models.Model):
                 condition=~Q(state="sent") | Q(sent_at__isnull=False), name="reminder_delivery_sent_has_time"
             ),
             models.CheckConstraint(
-                condition=Q(kind="mission", mission__isnull=False) | (~Q(kind="mission") & Q(mission__isnull=True)),
-                name="reminder_delivery_mission_iff_mission_digest",
+                condition=Q(kind="mission") | Q(mission__isnull=True),
+                name="reminder_delivery_committee_digest_no_mission",
             ),
         ]
         indexes = [
@@ -273,6 +268,11 @@ class ReminderItem(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=ItemKind.choices)
     days_left = models.IntegerField(_("days left"), help_text=_("Days to the deadline on the digest's day."))
+    for_committee = models.BooleanField(
+        _("for the committee"),
+        default=False,
+        help_text=_("Listed as the committee's (escalated, or overdue in the weekly summary), not as one's own."),
+    )
 
     class Meta:
         verbose_name = _("reminder item")

@@ -47,12 +47,9 @@ def committee_users(policy: ReminderPolicy) -> list[User]:
     return list(qs.select_related("reminder_preference").order_by("pk").distinct())
 
 
-def claimed_keys(*, kind: str, dates: Iterable[datetime.date], mission_ids: Iterable[int] | None = None) -> set:
-    """(recipient, mission id or None, local date) of the digests already claimed."""
-    qs = ReminderDelivery.objects.filter(kind=kind, local_date__in=list(set(dates)))
-    if mission_ids is not None:
-        qs = qs.filter(mission_id__in=list(mission_ids))
-    return set(qs.values_list("recipient", "mission_id", "local_date"))
+def claimed_keys(*, dates: Iterable[datetime.date]) -> set:
+    """(recipient, local date) of the digests already claimed on those days."""
+    return set(ReminderDelivery.objects.filter(local_date__in=list(set(dates))).values_list("recipient", "local_date"))
 
 
 def open_deadlines(*, mission_ids: Iterable[int] | None, deadline_lte: datetime.date) -> list[tuple]:
@@ -89,8 +86,11 @@ def deliveries_due(*, now: datetime.datetime, pending_grace: datetime.timedelta,
         Q(state=ReminderDelivery.State.RETRYING, next_attempt_at__lte=clock)
         | Q(state=ReminderDelivery.State.PENDING, claimed_at__lte=clock - pending_grace)
     ).filter(Q(locked_until__isnull=True) | Q(locked_until__lt=real))
-    if mission_code:
-        qs = qs.filter(mission__code=mission_code)
+    if mission_code:  # its digests, and the digests of several missions that list its work
+        qs = qs.filter(
+            Q(mission__code=mission_code)
+            | Q(mission__isnull=True, kind="mission", items__assignment__mission__code=mission_code)
+        ).distinct()
     return list(qs.order_by("pk").values_list("pk", flat=True))
 
 

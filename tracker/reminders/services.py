@@ -42,12 +42,36 @@ PENDING_GRACE = datetime.timedelta(minutes=10)  # a claim not sent by then is pi
 BATCH_SIZE = 25
 
 
+ROLE_RANK = {"head": 0, "deputy": 1, "officer": 2}
+
+
 @dataclass
 class Recipient:
+    """One address and everything it is sent: the missions it follows (with the item kinds of each) and,
+    for the committee's people, escalations and the weekly summary. It gets one e-mail a day at most, on
+    its own calendar (`home`: the mission it belongs to first, or None for the committee's)."""
+
     address: str
     user: object | None
     language: str
-    kinds: set[str]
+    follows: dict[int, set[str]] = field(default_factory=dict)  # mission id -> item kinds
+    home: Mission | None = None
+    committee: bool = False
+    escalation: bool = False
+    weekly: bool = False
+    home_rank: tuple = (9,)
+
+    @property
+    def kinds(self) -> set[str]:
+        return set().union(*self.follows.values()) if self.follows else set()
+
+    def follow(self, mission: Mission, kinds, *, rank: tuple) -> None:
+        self.follows.setdefault(mission.pk, set()).update(kinds)
+        if not self.committee and rank < self.home_rank:
+            self.home, self.home_rank = mission, rank
+
+
+Item = tuple[int, str, int]  # (assignment id, item kind, days left)
 
 
 @dataclass
@@ -55,13 +79,25 @@ class PlannedDigest:
     kind: str
     local_date: datetime.date
     recipient: Recipient
-    mission: Mission | None
-    items: list[tuple[int, str, int]]  # (assignment id, item kind, days left)
+    mission: Mission | None  # the one mission a mission digest is about; None for several, or the committee's
+    items: list[Item]  # the recipient's own missions' assignments
+    committee_items: list[Item] = field(default_factory=list)  # escalated, or the weekly summary's overdue list
     already_claimed: bool = False
     delivery_id: int | None = None
 
     def key(self) -> tuple:
-        return (self.recipient.address, self.mission.pk if self.mission else None, self.local_date)
+        return (self.recipient.address, self.local_date)
+
+    def all_items(self) -> list[tuple[int, str, int, bool]]:
+        """(assignment id, kind, days left, listed for the committee), each assignment once."""
+        seen: set[int] = set()
+        rows = []
+        for items, for_committee in ((self.committee_items, True), (self.items, False)):
+            for pk, kind, days_left in items:
+                if pk not in seen:
+                    seen.add(pk)
+                    rows.append((pk, kind, days_left, for_committee))
+        return rows
 
 
 @dataclass
@@ -95,100 +131,126 @@ def _address(value: str) -> str:
     return (value or "").strip().lower()
 
 
-def _mission_recipients(policy: ReminderPolicy, mission: Mission, members) -> list[Recipient]:
-    """The mission's members in the notified roles with the kinds each chose, and the mission's own address."""
+def _recipients(policy: ReminderPolicy, *, now: datetime.datetime, missions: dict[int, Mission]) -> list[Recipient]:
+    """Every address reminders go to, merged: the committee's people, the members in the notified roles
+    (with the kinds each chose) and the missions' own addresses. Whoever is in the committee reads on its
+    calendar; anyone else on that of the mission they belong to first (the mission's own address, then the
+    highest role, then the mission's code)."""
     by_address: dict[str, Recipient] = {}
-    for membership in members:
+
+    def recipient(address: str, user, language: str) -> Recipient:
+        if address not in by_address:
+            by_address[address] = Recipient(address, user, language)
+        found = by_address[address]
+        if found.user is None and user is not None:
+            found.user, found.language = user, language
+        return found
+
+    for user in selectors.committee_users(policy):
+        choices = rules.user_choices(user)
+        if choices["escalation"] or choices["weekly"]:
+            found = recipient(_address(user.email), user, user.language)
+            found.committee, found.home, found.home_rank = True, None, ()
+            found.escalation, found.weekly = choices["escalation"], choices["weekly"]
+    days = {pk: timezone.localtime(now, mission.zone).date() for pk, mission in missions.items()}
+    for membership in selectors.current_members(days=days, roles=rules.roles_notified(policy)):
         user = membership.user
         choices = rules.user_choices(user)
         kinds = {kind for kind in rules.MEMBER_KINDS if choices[kind]}
-        address = _address(user.email)
-        if address in by_address:
-            by_address[address].kinds |= kinds
-        else:
-            by_address[address] = Recipient(address, user, user.language, kinds)
-    address = _address(mission.email)
-    if policy.notify_mission_address and address:
-        if address in by_address:
-            by_address[address].kinds |= set(rules.MEMBER_KINDS)
-        else:
-            by_address[address] = Recipient(address, None, settings.LANGUAGE_CODE, set(rules.MEMBER_KINDS))
-    return [r for r in by_address.values() if r.kinds]
+        if kinds:
+            mission = missions[membership.mission_id]
+            recipient(_address(user.email), user, user.language).follow(
+                mission, kinds, rank=(1, ROLE_RANK.get(membership.role, 9), mission.code)
+            )
+    if policy.notify_mission_address:
+        for mission in missions.values():
+            address = _address(mission.email)
+            if address:
+                recipient(address, None, settings.LANGUAGE_CODE).follow(
+                    mission, rules.MEMBER_KINDS, rank=(0, mission.code)
+                )
+    return [r for r in by_address.values() if r.follows or r.committee]
 
 
-def _mission_plans(
-    policy: ReminderPolicy, *, now: datetime.datetime, mission_code: str | None, include_claimed: bool
+def _calendar(policy: ReminderPolicy, recipient: Recipient) -> tuple:
+    if recipient.home is None:
+        return rules.committee_zone(policy), frozenset(rules.committee_weekend(policy))
+    return recipient.home.zone, frozenset(recipient.home.weekend_days())
+
+
+def reminders_plan(
+    *,
+    now: datetime.datetime,
+    mission_code: str | None = None,
+    policy: ReminderPolicy | None = None,
+    include_claimed: bool = True,
 ) -> list[PlannedDigest]:
-    missions = {}
-    days: dict[int, datetime.date] = {}
-    for mission in selectors.active_missions(code=mission_code):
-        day = rules.local_morning(policy, now=now, zone=mission.zone, weekend=mission.weekend_days())
-        if day is not None:
-            missions[mission.pk] = mission
-            days[mission.pk] = day
-    if not missions:
-        return []
-    members: dict[int, list] = {}
-    for membership in selectors.current_members(days=days, roles=rules.roles_notified(policy)):
-        members.setdefault(membership.mission_id, []).append(membership)
-    recipients = {pk: _mission_recipients(policy, m, members.get(pk, [])) for pk, m in missions.items()}
-    claimed = selectors.claimed_keys(kind=DigestKind.MISSION, dates=days.values(), mission_ids=missions)
-    horizon = max(
-        rules.mission_horizon(policy, day=days[pk], weekend=m.weekend_days()) for pk, m in missions.items()
-    )
+    """Who gets which digest at `now`, marking those already claimed. Writes nothing.
 
-    def all_claimed(pk: int) -> bool:
-        return all((r.address, pk, days[pk]) in claimed for r in recipients[pk])
-
-    # A mission whose every recipient has had today's digest costs nothing more until tomorrow.
-    wanted = [pk for pk in missions if recipients[pk] and (include_claimed or not all_claimed(pk))]
-    items: dict[int, list[tuple[int, str, int]]] = {}
-    for pk, mission_id, deadline, status in selectors.open_deadlines(mission_ids=wanted, deadline_lte=horizon):
-        mission = missions[mission_id]
-        item = rules.mission_item(
-            policy, status=status, deadline=deadline, day=days[mission_id], weekend=mission.weekend_days()
-        )
-        if item is not None:
-            items.setdefault(mission_id, []).append((pk, *item))
-    plans = []
-    for pk in wanted:
-        for recipient in recipients[pk]:
-            mine = [item for item in items.get(pk, []) if item[1] in recipient.kinds]
-            if mine:
-                plan = PlannedDigest(DigestKind.MISSION, days[pk], recipient, missions[pk], mine)
-                plan.already_claimed = plan.key() in claimed
-                plans.append(plan)
-    return plans
-
-
-def _committee_plans(policy: ReminderPolicy, *, now: datetime.datetime) -> list[PlannedDigest]:
-    day = rules.committee_morning(policy, now=now)
+    One digest per address and day: a person in two missions gets both missions' items in one e-mail, a
+    committee member who also serves in a mission gets their mission's items in the committee's e-mail.
+    With `mission_code`, only the addresses that follow that mission (their whole digest).
+    """
+    policy = policy or rules.current()
+    missions = {m.pk: m for m in selectors.active_missions()}
+    recipients = _recipients(policy, now=now, missions=missions)
+    if mission_code:
+        wanted_mission = next((pk for pk, m in missions.items() if m.code == mission_code), None)
+        recipients = [r for r in recipients if wanted_mission in r.follows]
     weekly_day = rules.weekly_morning(policy, now=now)
-    if day is None and weekly_day is None:
+    morning: dict[str, tuple] = {}  # address -> (day, weekend)
+    for recipient in recipients:
+        zone, weekend = _calendar(policy, recipient)
+        day = rules.local_morning(policy, now=now, zone=zone, weekend=weekend)
+        if recipient.committee and weekly_day is not None and recipient.weekly:
+            day = weekly_day
+        if day is not None:
+            morning[recipient.address] = (day, weekend)
+    if not morning:
         return []
-    users = selectors.committee_users(policy)
-    plans = []
-    if day is not None:
+    claimed = selectors.claimed_keys(dates={day for day, _weekend in morning.values()})
+    # An address that has had today's digest costs nothing more until tomorrow.
+    wanted = [
+        r
+        for r in recipients
+        if r.address in morning and (include_claimed or (r.address, morning[r.address][0]) not in claimed)
+    ]
+    if not wanted:
+        return []
+
+    followed = {pk for r in wanted for pk in r.follows}
+    deadlines: dict[int, list[tuple]] = {}
+    mission_of: dict[int, int] = {}
+    if followed:
+        horizon = max(rules.mission_horizon(policy, day=day, weekend=weekend) for day, weekend in morning.values())
+        for row in selectors.open_deadlines(mission_ids=followed, deadline_lte=horizon):
+            deadlines.setdefault(row[1], []).append(row)
+            mission_of[row[0]] = row[1]
+    mission_items: dict[tuple, list[Item]] = {}
+
+    def items_of(mission_id: int, day: datetime.date, weekend: frozenset) -> list[Item]:
+        key = (mission_id, day, weekend)
+        if key not in mission_items:
+            found = []
+            for pk, _mission_id, deadline, status in deadlines.get(mission_id, []):
+                item = rules.mission_item(policy, status=status, deadline=deadline, day=day, weekend=weekend)
+                if item is not None:
+                    found.append((pk, *item))
+            mission_items[key] = found
+        return mission_items[key]
+
+    committee_day = rules.committee_morning(policy, now=now)
+    escalations: list[Item] = []
+    if committee_day is not None and any(r.committee and r.escalation for r in wanted):
         weekend = rules.committee_weekend(policy)
-        escalations = []
         for pk, _mission_id, deadline, status in selectors.open_deadlines(
-            mission_ids=None, deadline_lte=rules.escalation_horizon(policy, day=day)
+            mission_ids=None, deadline_lte=rules.escalation_horizon(policy, day=committee_day)
         ):
-            item = rules.escalation_item(policy, status=status, deadline=deadline, day=day, weekend=weekend)
+            item = rules.escalation_item(policy, status=status, deadline=deadline, day=committee_day, weekend=weekend)
             if item is not None:
                 escalations.append((pk, *item))
-        claimed = selectors.claimed_keys(kind=DigestKind.ESCALATION, dates=[day])
-        for user in users:
-            choices = rules.user_choices(user)
-            if not (choices["escalation"] and escalations):
-                continue
-            if weekly_day == day and choices["weekly"]:
-                continue  # the weekly summary of the same morning lists every escalated assignment
-            recipient = Recipient(_address(user.email), user, user.language, {ItemKind.ESCALATION})
-            plan = PlannedDigest(DigestKind.ESCALATION, day, recipient, None, escalations)
-            plan.already_claimed = plan.key() in claimed
-            plans.append(plan)
-    if weekly_day is not None:
+    overdue: list[Item] = []
+    if weekly_day is not None and any(r.committee and r.weekly for r in wanted):
         overdue = [
             (
                 pk,
@@ -199,60 +261,88 @@ def _committee_plans(policy: ReminderPolicy, *, now: datetime.datetime) -> list[
             )
             for pk, deadline in selectors.overdue_for_weekly(now=now)
         ]
-        claimed = selectors.claimed_keys(kind=DigestKind.WEEKLY, dates=[weekly_day])
-        for user in users:
-            if not rules.user_choices(user)["weekly"]:
-                continue
-            recipient = Recipient(_address(user.email), user, user.language, {ItemKind.OVERDUE, ItemKind.ESCALATION})
-            plan = PlannedDigest(DigestKind.WEEKLY, weekly_day, recipient, None, overdue)
-            plan.already_claimed = plan.key() in claimed
-            plans.append(plan)
+
+    plans = []
+    for recipient in wanted:
+        day, weekend = morning[recipient.address]
+        own = [
+            item
+            for mission_id in sorted(recipient.follows, key=lambda pk: missions[pk].code)
+            for item in items_of(mission_id, day, weekend)
+            if item[1] in recipient.follows[mission_id]
+        ]
+        if recipient.committee and recipient.weekly and day == weekly_day:
+            # the weekly summary of the same morning lists every escalated assignment
+            plan = PlannedDigest(DigestKind.WEEKLY, day, recipient, None, own, overdue)
+        elif recipient.committee and recipient.escalation and escalations and day == committee_day:
+            plan = PlannedDigest(DigestKind.ESCALATION, day, recipient, None, own, escalations)
+        elif own:
+            about = {mission_of[pk] for pk, _kind, _days in own}
+            single = missions[about.pop()] if len(about) == 1 else None
+            plan = PlannedDigest(DigestKind.MISSION, day, recipient, single, own)
+        else:
+            continue
+        plan.already_claimed = plan.key() in claimed
+        plans.append(plan)
     return plans
 
 
-def reminders_plan(
-    *,
-    now: datetime.datetime,
-    mission_code: str | None = None,
-    policy: ReminderPolicy | None = None,
-    include_claimed: bool = True,
-) -> list[PlannedDigest]:
-    """Who gets which digest at `now`, marking those already claimed. Writes nothing."""
-    policy = policy or rules.current()
-    plans = _mission_plans(policy, now=now, mission_code=mission_code, include_claimed=include_claimed)
-    if not mission_code:
-        plans += _committee_plans(policy, now=now)
-    return plans
+def digests_claim(*, plans: list[PlannedDigest]) -> dict[tuple, int]:
+    """Claims digests by inserting their log rows; returns {plan key: delivery id} of those this call claimed.
 
-
-def digest_claim(*, plan: PlannedDigest) -> ReminderDelivery | None:
-    """Claims a digest by inserting its log row; None when it was already claimed (by anyone, ever)."""
-    try:
-        with transaction.atomic():
-            delivery = ReminderDelivery.objects.create(
-                kind=plan.kind,
-                local_date=plan.local_date,
-                mission=plan.mission,
-                recipient=plan.recipient.address,
-                user=plan.recipient.user,
-                language=plan.recipient.language,
-                claimed_at=timezone.now(),
-                state=ReminderDelivery.State.PENDING,
+    The unique (recipient, local date) lets one claim of an address's day in, whoever else inserts at the same
+    time (they wait for this transaction, then find the row taken); the rows this call inserted carry its token.
+    """
+    if not plans:
+        return {}
+    token = ReminderDelivery.new_lease()
+    claimed_at = timezone.now()
+    with transaction.atomic():
+        ReminderDelivery.objects.bulk_create(
+            [
+                ReminderDelivery(
+                    kind=plan.kind,
+                    local_date=plan.local_date,
+                    mission=plan.mission,
+                    recipient=plan.recipient.address,
+                    user=plan.recipient.user,
+                    language=plan.recipient.language,
+                    claimed_at=claimed_at,
+                    claim=token,
+                    state=ReminderDelivery.State.PENDING,
+                )
+                for plan in plans
+            ],
+            ignore_conflicts=True,
+        )
+        ours = {
+            (recipient, day): pk
+            for pk, recipient, day in ReminderDelivery.objects.filter(claim=token).values_list(
+                "pk", "recipient", "local_date"
             )
-            ReminderItem.objects.bulk_create(
-                [
-                    ReminderItem(delivery=delivery, assignment_id=pk, kind=kind, days_left=days_left)
-                    for pk, kind, days_left in plan.items
-                ]
-            )
-    except IntegrityError:
-        taken = ReminderDelivery.objects.filter(
-            kind=plan.kind, local_date=plan.local_date, mission=plan.mission, recipient=plan.recipient.address
-        ).exists()
-        if not taken:
-            raise  # not a second claim: a real integrity problem, fail loudly
-        return None
-    return delivery
+        }
+        lost = {plan.key() for plan in plans} - set(ours)
+        if lost:
+            dates = {day for _address, day in lost}
+            taken = set(ReminderDelivery.objects.filter(local_date__in=dates).values_list("recipient", "local_date"))
+            if lost - taken:  # not a second claim: a real integrity problem, fail loudly
+                raise IntegrityError(f"reminder claims neither inserted nor taken: {sorted(lost - taken)}")
+        ReminderItem.objects.bulk_create(
+            [
+                ReminderItem(
+                    delivery_id=ours[plan.key()],
+                    assignment_id=pk,
+                    kind=kind,
+                    days_left=days_left,
+                    for_committee=for_committee,
+                )
+                for plan in plans
+                if plan.key() in ours
+                for pk, kind, days_left, for_committee in plan.all_items()
+            ],
+            batch_size=1000,
+        )
+    return ours
 
 
 def reminders_sweep(
@@ -266,15 +356,13 @@ def reminders_sweep(
     result = SweepResult(planned=reminders_plan(now=now, mission_code=mission_code, include_claimed=dry_run))
     if dry_run:
         return result
+    ours = digests_claim(plans=[plan for plan in result.planned if not plan.already_claimed])
     for plan in result.planned:
-        if plan.already_claimed:
-            continue
-        delivery = digest_claim(plan=plan)
-        if delivery is None:
+        plan.delivery_id = ours.get(plan.key())
+        if plan.delivery_id is None:
             plan.already_claimed = True
         else:
-            plan.delivery_id = delivery.pk
-            result.claimed.append(delivery.pk)
+            result.claimed.append(plan.delivery_id)
     claimed = set(result.claimed)
     due = selectors.deliveries_due(now=now, pending_grace=PENDING_GRACE, mission_code=mission_code)
     result.due = [pk for pk in due if pk not in claimed]

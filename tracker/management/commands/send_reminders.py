@@ -64,10 +64,11 @@ class Command(BaseCommand):
     @staticmethod
     def _line(plan, *, dry_run: bool) -> str:
         state = "already sent today" if plan.already_claimed else "would send" if dry_run else "claimed"
-        kinds = Counter(kind for _pk, kind, _days in plan.items)
+        items = plan.all_items()
+        kinds = Counter(kind for _pk, kind, _days, _committee in items)
         counts = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
-        where = plan.mission.code if plan.mission else "committee"
-        ids = ",".join(str(pk) for pk, _kind, _days in plan.items)
+        where = plan.mission.code if plan.mission else "committee" if plan.kind != "mission" else "several missions"
+        ids = ",".join(str(pk) for pk, _kind, _days, _committee in items)
         return (
             f"{state}: {plan.kind} digest {plan.local_date:%d/%m/%Y} {where} → {plan.recipient.address} "
             f"({plan.recipient.language}): {counts} [assignments {ids}]"
