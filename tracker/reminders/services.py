@@ -1,10 +1,11 @@
 """Every write of the reminders: plan and claim the day's digests, send them, retry, record preferences.
 
 The flow, the same from Celery beat and from `manage.py send_reminders`:
-1. `reminders_sweep` plans, for every recipient whose local morning has come, the digest of that day
-   (`tracker.reminders.policy` decides what is in it), and claims each one by inserting its row in the
-   delivery log. The unique constraint makes the claim succeed once per recipient, kind and local day,
-   whatever runs at the same time; what is claimed is then sent, what another run claimed is left alone.
+1. `reminders_sweep` plans, for every address whose local morning has come, the one digest of its day
+   (`tracker.reminders.policy` decides what is in it; an address that follows several missions, or the
+   committee and a mission, gets them all in that one e-mail), and claims them by inserting their rows in
+   the delivery log. The unique constraint makes a claim succeed once per address and local day, whatever
+   runs at the same time; what is claimed is then sent, what another run claimed is left alone.
    It also collects deliveries whose retry time has come and claims nobody sent (a worker lost).
 2. `deliveries_send` takes a lease on a batch, renders and sends it over one SMTP connection, and records
    each result: sent; retrying with back-off (1, 2, 4, … 30 minutes) after a failure; failed after
@@ -60,10 +61,6 @@ class Recipient:
     escalation: bool = False
     weekly: bool = False
     home_rank: tuple = (9,)
-
-    @property
-    def kinds(self) -> set[str]:
-        return set().union(*self.follows.values()) if self.follows else set()
 
     def follow(self, mission: Mission, kinds, *, rank: tuple) -> None:
         self.follows.setdefault(mission.pk, set()).update(kinds)
