@@ -16,6 +16,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
 
 from missions.models import Membership
 from tests.factories import UserFactory, member
@@ -218,3 +220,19 @@ def test_the_policy_can_turn_off_the_mission_address_without_losing_a_persons_se
     ReminderPolicy.objects.filter(pk=1).update(notify_mission_address=False)
     services.reminders_run(now=at("2025-03-12T08:00+09:00"))
     assert not to("emb-jp@missions.example") and len(to(both.email)) == 1
+
+
+def test_the_reminders_log_shows_a_digest_of_several_missions_with_each_item(two_missions, client, django_user_model):
+    tokyo, washington, both, work = two_missions
+    services.reminders_run(now=at("2025-03-12T08:00+09:00"))
+    admin_user = django_user_model.objects.create_superuser("log-reader", "log-reader@example.org", "x-pass-1")
+    client.force_login(admin_user)
+    with translation.override("en"):
+        listing = client.get(
+            reverse("admin:tracker_reminderdelivery_changelist"), {"q": both.email}, HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        delivery = ReminderDelivery.objects.get(recipient=both.email)
+        page = client.get(reverse("admin:tracker_reminderdelivery_change", args=[delivery.pk])).content.decode()
+    assert both.email in listing and "several missions" in listing
+    for key in ("jp_today", "us_late"):
+        assert str(work[key]) in page, key

@@ -18,6 +18,7 @@ differs from most missions' day. Given as names alone, it tests the mission's ti
 """
 
 import datetime
+import itertools
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -71,8 +72,7 @@ def _local_today(now: datetime.datetime, zones: Zones, prefix: str, plus_days: i
         return Value(next(iter(groups)) + shift, output_field=DateField())
     if not isinstance(zones, Mapping):
         whens = [
-            When(**{f"{prefix}mission__timezone__in": names}, then=Value(day + shift))
-            for day, names in groups.items()
+            When(**{f"{prefix}mission__timezone__in": names}, then=Value(day + shift)) for day, names in groups.items()
         ]
         return Case(*whens, default=Value(timezone.localtime(now).date() + shift), output_field=DateField())
     # By mission id: the day of most missions is the default, the other missions are listed.
@@ -84,6 +84,37 @@ def _local_today(now: datetime.datetime, zones: Zones, prefix: str, plus_days: i
     return Case(*whens, default=Value(common + shift), output_field=DateField())
 
 
+def _deadline_before(now: datetime.datetime, zones: Zones, prefix: str, plus_days: int = 0) -> Q:
+    """The deadline is before the mission's local date at `now` (plus some days).
+
+    By mission id, without a per-row CASE: with the missions' distinct local dates d1 < d2 (< d3), the deadline
+    is before d1 for every mission; between d1 and d2 only for the missions already at d2 or later; and so on.
+    The mission is tested only for the deadlines in those one or two days around the date line, so a scan
+    compares dates and nothing else for almost every row."""
+    if not isinstance(zones, Mapping):
+        return Q(**{f"{prefix}deadline__lt": _local_today(now, zones, prefix, plus_days)})
+    shift = datetime.timedelta(days=plus_days)
+    by_day: dict[datetime.date, list[int]] = defaultdict(list)
+    for name, ids in zones.items():
+        by_day[timezone.localtime(now, zoneinfo.ZoneInfo(name)).date()].extend(ids)
+    if not by_day:
+        by_day[timezone.localtime(now).date()] = []
+    days = sorted(by_day)
+    deadline = f"{prefix}deadline"
+    q = Q(**{f"{deadline}__lt": days[0] + shift})
+    for lower, day in itertools.pairwise(days):
+        later = sorted(pk for d in days if d >= day for pk in by_day[d])
+        earlier = sorted(pk for d in days if d < day for pk in by_day[d])
+        # whichever list is shorter: the missions at that date or later, or not those before it
+        mission = (
+            Q(**{f"{prefix}mission__in": later})
+            if len(later) <= len(earlier)
+            else ~Q(**{f"{prefix}mission__in": earlier})
+        )
+        q |= Q(**{f"{deadline}__gte": lower + shift, f"{deadline}__lt": day + shift}) & mission
+    return q
+
+
 def parts(
     now: datetime.datetime | None = None, zones: Zones | None = None, prefix: str = ""
 ) -> dict[str, tuple[list[str], Q]]:
@@ -92,22 +123,20 @@ def parts(
     Apart for counting over rows grouped by status, where only the dates are left to test."""
     now = now or timezone.now()
     zones = resolve_zones(zones)
-    today = _local_today(now, zones, prefix)
-    soon = _local_today(now, zones, prefix, plus_days=DUE_SOON_DAYS)
+    overdue = _deadline_before(now, zones, prefix)  # before today
+    within_soon = _deadline_before(now, zones, prefix, plus_days=DUE_SOON_DAYS + 1)  # on or before today + 7
     p = prefix
     completed = [Status.COMPLETED]
     return {
         Timeliness.COMPLETED_ON_TIME: (completed, Q(**{f"{p}completed_on__lte": F(f"{p}deadline")})),
         Timeliness.COMPLETED_LATE: (completed, Q(**{f"{p}completed_on__gt": F(f"{p}deadline")})),
-        Timeliness.OVERDUE: (OPEN_STATUSES, Q(**{f"{p}deadline__lt": today})),
-        Timeliness.DUE_SOON: (OPEN_STATUSES, Q(**{f"{p}deadline__gte": today}) & Q(**{f"{p}deadline__lte": soon})),
-        Timeliness.ON_TRACK: (OPEN_STATUSES, Q(**{f"{p}deadline__gt": soon})),
+        Timeliness.OVERDUE: (OPEN_STATUSES, overdue),
+        Timeliness.DUE_SOON: (OPEN_STATUSES, ~overdue & within_soon),
+        Timeliness.ON_TRACK: (OPEN_STATUSES, ~within_soon),
     }
 
 
-def conditions(
-    now: datetime.datetime | None = None, zones: Zones | None = None, prefix: str = ""
-) -> dict[str, Q]:
+def conditions(now: datetime.datetime | None = None, zones: Zones | None = None, prefix: str = "") -> dict[str, Q]:
     """One Q per timeliness category; `prefix` (e.g. "assignment__") reaches an assignment through a relation."""
 
     def status_is(statuses: list[str]) -> Q:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker.reminders.models import ReminderDelivery, ReminderItem, ReminderPolicy, ReminderPreference
+from tracker.reminders.models import DigestKind, ReminderDelivery, ReminderItem, ReminderPolicy, ReminderPreference
 
 STATE_COLOURS = {
     ReminderDelivery.State.PENDING: "#5f6368",
@@ -78,7 +78,7 @@ class ReminderItemInline(admin.TabularInline):
     model = ReminderItem
     extra = 0
     can_delete = False
-    fields = ["assignment", "kind", "days_left"]
+    fields = ["assignment", "kind", "days_left", "for_committee"]
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -146,7 +146,10 @@ class ReminderDeliveryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("mission"), ordering="mission__code")
     def mission_code(self, obj):
-        return obj.mission.code if obj.mission_id else "—"
+        if obj.mission_id:
+            return obj.mission.code
+        # a person's one digest of the day covering their missions (the items say which), or the committee's
+        return gettext("several missions") if obj.kind == DigestKind.MISSION else "—"
 
     @admin.display(description=_("items"), ordering="n_items")
     def item_count(self, obj):
