@@ -303,8 +303,8 @@ class Bench:
             received = self.mailbox.counter.received - before
             note = (
                 f"{mode}: {received:,} messages received by the SMTP server ({data['sent']:,} sent), "
-                f"peak memory {data['peak_mb']:.0f} MB ({data['rss_before_mb']:.0f} MB before the sweep: "
-                "Python and Django)"
+                f"peak memory {data['peak_mb']:.0f} MB ({data['rss_before_mb']:.0f} MB before the timed sweep: "
+                "Python, Django and the warm-up run)"
             )
             return Sample(data["ms"], data["queries"], note)
 
