@@ -1,4 +1,4 @@
-"""The page shown when django-axes refuses a sign-in after too many failures."""
+"""Sign-in throttling (django-axes): who is signing in, and the page shown when a sign-in is refused."""
 
 from django.conf import settings
 from django.shortcuts import render
@@ -8,3 +8,15 @@ def lockout_response(request, original_response=None, credentials=None):
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
     context = {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT}
     return render(request, "portal/locked_out.html", context, status=429)
+
+
+def client_address(request) -> str:
+    """The address a sign-in comes from: REMOTE_ADDR, or behind PROXY_COUNT reverse proxies the address the
+    nearest one appended to X-Forwarded-For. Anything before it is the client's own words and is not trusted
+    (the rule of Django REST framework's NUM_PROXIES, which the API's throttling uses with the same count)."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if not settings.PROXY_COUNT or not forwarded:
+        return remote
+    addresses = [a.strip() for a in forwarded.split(",")]
+    return addresses[-min(settings.PROXY_COUNT, len(addresses))] or remote

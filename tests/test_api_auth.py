@@ -115,6 +115,31 @@ def test_requests_are_throttled_per_user(world, settings):
     cache.clear()
 
 
+def test_guessing_keys_is_slowed_per_address_and_a_forged_header_does_not_help(world, settings):
+    """Past the anonymous rate of failed keys, an address gets 429 and its keys are not even looked at (a right
+    key too) until the window passes; another address is not held up. X-Forwarded-For is the caller's own words
+    without a proxy in front (PROXY_COUNT unset): changing it changes nothing."""
+    cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"user": "100/minute", "anon": "2/minute"},
+    }
+    guesser = APIClient(REMOTE_ADDR="198.51.100.66")
+    codes = [
+        guesser.get("/api/v1/summary/", HTTP_AUTHORIZATION=f"Token {n:040x}", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+        .status_code
+        for n in range(1, 4)
+    ]
+    assert codes == [401, 401, 429]
+    right_key = f"Token {world.tokens['head_a']}"
+    held = guesser.get("/api/v1/summary/", HTTP_AUTHORIZATION=right_key, HTTP_X_FORWARDED_FOR="192.0.2.50")
+    assert held.status_code == 429
+    assert held.json()["code"] == "throttled" and int(held["Retry-After"]) > 0
+    elsewhere = APIClient(REMOTE_ADDR="203.0.113.10")
+    assert elsewhere.get("/api/v1/summary/", HTTP_AUTHORIZATION=right_key).status_code == 200
+    cache.clear()
+
+
 def test_every_error_has_the_same_body(world):
     head = world.client("head_a")
     cases = [

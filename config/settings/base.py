@@ -73,11 +73,11 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", d
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "missions.lockout.lockout_response"
-# Behind a reverse proxy, the client's address is the last one the proxy adds to X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else [
-    "REMOTE_ADDR"
-]
+# Behind PROXY_COUNT reverse proxies, the client's address is the one the nearest proxy appended to
+# X-Forwarded-For (what comes before it is the client's own words); with none, REMOTE_ADDR. One rule for the
+# lockout (missions.lockout.client_address) and the API's throttling (NUM_PROXIES below).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "missions.lockout.client_address"
 
 # Content-Security-Policy (django-csp): scripts and styles only from the product's own static files.
 CONTENT_SECURITY_POLICY = {
@@ -223,7 +223,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # page-number pagination; per-user throttling; one error body for every error (tracker.api.errors).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "tracker.api.base.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -236,6 +236,9 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="3000/hour"),
         "anon": env.str("API_THROTTLE_ANON", default="120/hour"),
     },
+    # Who an anonymous caller is: REMOTE_ADDR, or behind PROXY_COUNT proxies the address the nearest appended
+    # (left unset, DRF would take the whole X-Forwarded-For header, which a caller can change at will).
+    "NUM_PROXIES": PROXY_COUNT,
     "EXCEPTION_HANDLER": "tracker.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.AutoSchema",
     # ISO 8601 with the offset (Ha Noi time, e.g. 2024-05-02T09:30:00+07:00); dates as yyyy-mm-dd.

@@ -1,7 +1,7 @@
 """The API's plumbing: pagination, throttling, filtering and ordering shared by every list."""
 
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import filters, pagination, throttling
+from rest_framework import authentication, exceptions, filters, pagination, throttling
 from rest_framework.settings import api_settings
 
 
@@ -24,7 +24,45 @@ class UserThrottle(_RatesFromSettings, throttling.UserRateThrottle):
 
 
 class AnonThrottle(_RatesFromSettings, throttling.AnonRateThrottle):
-    """Anonymous requests per client address: keeps key guessing slow."""
+    """Anonymous requests per client address (on what answers them: DRF checks throttles after permissions)."""
+
+
+class KeyGuessThrottle(_RatesFromSettings, throttling.SimpleRateThrottle):
+    """Failed API keys per client address, at the anonymous rate: past it, no key from that address is looked at
+    until the window has passed. Keeps key guessing slow (a wrong key is refused before any throttle runs)."""
+
+    scope = "anon"
+
+    def get_cache_key(self, request, view=None):
+        return self.cache_format % {"scope": "key_guess", "ident": self.get_ident(request)}
+
+    def blocked(self, request) -> bool:
+        self.key = self.get_cache_key(request)
+        self.history = self.cache.get(self.key, [])
+        self.now = self.timer()
+        while self.history and self.history[-1] <= self.now - self.duration:
+            self.history.pop()
+        return self.num_requests is not None and len(self.history) >= self.num_requests
+
+    def record_failure(self) -> None:
+        self.history.insert(0, self.now)
+        self.cache.set(self.key, self.history, self.duration)
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """`Authorization: Token <key>`, with failed keys counted per client address (KeyGuessThrottle)."""
+
+    def authenticate(self, request):
+        if not authentication.get_authorization_header(request).split():
+            return None
+        guard = KeyGuessThrottle()
+        if guard.blocked(request):
+            raise exceptions.Throttled(guard.wait())
+        try:
+            return super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            guard.record_failure()
+            raise
 
 
 class FilterBackend(DjangoFilterBackend):
