@@ -75,6 +75,15 @@ def pytest_runtest_setup(item):
         _missing("headless Chromium is not installed (Debian package 'chromium')")
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache. A test's transaction is rolled back, and the version of the portal's
+    filter options with it: what one test cached under a version number is not the next test's data."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def missions(db):
     """The 94 missions of the reference fixture, and the themes."""

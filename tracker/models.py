@@ -389,6 +389,20 @@ class ExtensionRequest(TimeStampedModel):
         return f"{self.assignment} → {self.requested_deadline:%d/%m/%Y}"
 
 
+class DataVersion(models.Model):
+    """The version of the data the portal's filter options are drawn from (one row, "filter_options").
+
+    Bumped in the writer's own transaction (`tracker.options_cache`), so a reader never caches old options under
+    a new version: whoever reads the new number reads the new data with it.
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.version}"
+
+
 # The committee's action log in the admin (a proxy of Django's LogEntry), the outbox of e-mail that people's
 # actions trigger, and the reminder policy, preferences and delivery log, each living with its own code.
 from tracker.audit import AdminAction  # noqa: E402,F401

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from missions.models import Membership, Mission
-from tracker import timeliness
+from tracker import options_cache, timeliness
 from tracker.models import Assignment, Commitment, Directive, ExtensionRequest, Report, ReportAttachment, Task
 
 EXTENSION_ROLES = frozenset({Membership.Role.HEAD, Membership.Role.DEPUTY})
@@ -28,12 +28,18 @@ def _roles(user) -> dict[int, set[str]]:
         return {}
     cached = getattr(user, "_mission_roles", None)
     if cached is None:
-        cached, zones = {}, []
-        memberships = Membership.objects.current().filter(user=user)
-        for mission_id, role, zone in memberships.values_list("mission_id", "role", "mission__timezone"):
+        cached, zones, versions = {}, [], set()
+        # With the version of the portal's filter options (tracker.options_cache), which a member's list needs
+        # next: read here, it costs the list no query of its own.
+        memberships = Membership.objects.current().filter(user=user).annotate(options_version=options_cache.version_q())
+        for mission_id, role, zone, version in memberships.values_list(
+            "mission_id", "role", "mission__timezone", "options_version"
+        ):
             cached.setdefault(mission_id, set()).add(role)
             zones.append((zone, mission_id))
+            versions.add(version)
         user._mission_roles, user._mission_zones = cached, timeliness.zones_of(zones)
+        user._options_version = versions.pop() if len(versions) == 1 else None
     return cached
 
 

@@ -39,6 +39,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from missions.models import Membership, Mission, User
+from tracker import options_cache
 from tracker.models import (
     Assignment,
     Commitment,
@@ -686,6 +687,7 @@ def flush() -> None:
                 model.objects.all().delete()
             Commitment.objects.all().delete()
             Directive.objects.all().delete()
+        options_cache.bump()  # TRUNCATE sends no signal
 
 
 def generate(
@@ -756,6 +758,7 @@ def generate(
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Directive, Commitment, Task, Assignment, Report]):
                 cursor.execute(sql)
+        options_cache.bump()  # COPY and bulk inserts send no signal: the portal's filter options are read again
     if connection.vendor == "postgresql":
         # Fresh statistics for the planner; outside a transaction also the visibility map, as autovacuum
         # would leave it (index-only scans then skip the table).

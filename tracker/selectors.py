@@ -1,6 +1,7 @@
 """Reads that cross relations: the querysets behind lists, filters and pages."""
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -13,7 +14,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone, translation
 
 from missions.models import Mission
-from tracker import permissions, timeliness
+from tracker import options_cache, permissions, timeliness
 from tracker.models import (
     Assignment,
     Commitment,
@@ -156,12 +157,36 @@ def assignment_filter_choices(*, user) -> dict[str, QuerySet]:
 
 def assignment_filter_options(*, user, mission_filter: bool) -> dict[str, list[tuple[int, str]]]:
     """The (id, label) options of the list's theme, directive, commitment and (with `mission_filter`) mission
-    selects: the objects of `assignment_filter_choices`, read in one query (a UNION of four), latest first for
-    directives and commitments. A mission's directives run into the hundreds: no model object each."""
+    selects: the objects of `assignment_filter_choices`, latest first for directives and commitments, labelled in
+    the active language.
+
+    Cached between requests (`tracker.options_cache`) under the version of the data they are drawn from, the
+    user's missions (or the committee's all), `mission_filter` and the language. The version comes with a member's
+    memberships (no query of its own; one small query for the committee); on a miss one more query reads the
+    options (a UNION of four)."""
+    english = (translation.get_language() or "vi").startswith("en")
+    version = options_cache.version(user)
+    if version is None:  # no version to file them under (an emptied database): read, not cached
+        return _filter_options(user=user, mission_filter=mission_filter, english=english)
+    if permissions.is_committee(user):
+        whose = "committee"
+    else:  # a digest of the missions' ids keeps the key short for a member of many
+        ids = ",".join(map(str, permissions.mission_ids(user)))
+        whose = "missions-" + hashlib.sha256(ids.encode()).hexdigest()[:32]
+    key = f"portal-filter-options:{version}:{whose}:{int(mission_filter)}:{'en' if english else 'vi'}"
+    options = options_cache.read(key)
+    if options is None:
+        options = _filter_options(user=user, mission_filter=mission_filter, english=english)
+        options_cache.store(key, options)
+    return options
+
+
+def _filter_options(*, user, mission_filter: bool, english: bool) -> dict[str, list[tuple[int, str]]]:
+    """`assignment_filter_options` read from the database, in one query. A mission's directives run into the
+    hundreds: no model object each."""
     rows: dict[str, list[tuple]] = defaultdict(list)
     for kind, *row in _filter_option_rows(user=user, mission_filter=mission_filter):
         rows[kind].append(row)
-    english = (translation.get_language() or "vi").startswith("en")
 
     def name(row) -> str:
         return row[2] if english else row[1]

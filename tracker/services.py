@@ -13,7 +13,7 @@ from simple_history.utils import bulk_create_with_history
 
 from missions.models import Mission
 from tracker import attachments as attachment_rules
-from tracker import notifications, permissions, transitions
+from tracker import notifications, options_cache, permissions, transitions
 from tracker.models import (
     Assignment,
     Commitment,
@@ -174,6 +174,8 @@ def task_assign(
         ]
         # With their "created" records in the audit trail (by the request's user, when there is one).
         bulk_create_with_history(new, Assignment)
+        if new:  # a bulk insert sends no signal: the missions' filter options are read again
+            options_cache.bump()
     return new
 
 

@@ -15,6 +15,8 @@ AXES_ENABLED = False
 # Tasks enqueued after a commit (the outbox's sending) run in the test's own process, so a test sees their
 # effect without a worker; the tests with real workers and brokers start them with config.settings.local.
 CELERY_TASK_ALWAYS_EAGER = True
+# Each test process's own memory, whatever CACHE_URL says (tests/conftest.py empties it before every test).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory, so that a Celery worker started by a test (tests/test_reminders_e2e.py) sees the

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management import BaseCommand, CommandError, call_command
 from django.db import connection
 
+from tracker import options_cache
 from tracker.management.commands.backup import pg_env
 
 
@@ -21,6 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, file, yes, **options):
         if not yes:
             raise CommandError("Restoring replaces everything in the database: add --yes to confirm.")
+        # The portal's filter options are cached under versions this database has reached: the restored one
+        # moves past them (the restored data may differ from what was cached under the same number).
+        previous = options_cache.installed_version()
         if connection.vendor == "postgresql":
             conn_args, env = pg_env()
             result = subprocess.run(
@@ -37,4 +41,5 @@ class Command(BaseCommand):
                 json_copy = Path(tmp) / "backup.json"
                 shutil.copyfile(file, json_copy)
                 call_command("loaddata", str(json_copy), verbosity=0)
+        options_cache.bump_past(previous)
         self.stdout.write(self.style.SUCCESS(f"Restored {connection.vendor} database from {file}"))
