@@ -11,9 +11,9 @@ def lockout_response(request, original_response=None, credentials=None):
 
 
 def client_address(request) -> str:
-    """The address a sign-in comes from: REMOTE_ADDR, or behind PROXY_COUNT reverse proxies the address the
-    nearest one appended to X-Forwarded-For. Anything before it is the client's own words and is not trusted
-    (the rule of Django REST framework's NUM_PROXIES, which the API's throttling uses with the same count)."""
+    """The address a sign-in or an API call comes from: REMOTE_ADDR, or behind PROXY_COUNT reverse proxies the
+    address the nearest one appended to X-Forwarded-For. Anything before it is the client's own words and is not
+    trusted. The lockout (AXES_CLIENT_IP_CALLABLE) and the API's throttles (`tracker.api.base`) both ask here."""
     remote = request.META.get("REMOTE_ADDR", "")
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if not settings.PROXY_COUNT or not forwarded:

@@ -28,18 +28,16 @@ def _roles(user) -> dict[int, set[str]]:
         return {}
     cached = getattr(user, "_mission_roles", None)
     if cached is None:
-        cached, zones, versions = {}, [], set()
+        cached, zones = {}, []
         # With the version of the portal's filter options (tracker.options_cache), which a member's list needs
         # next: read here, it costs the list no query of its own.
         memberships = Membership.objects.current().filter(user=user).annotate(options_version=options_cache.version_q())
-        for mission_id, role, zone, version in memberships.values_list(
-            "mission_id", "role", "mission__timezone", "options_version"
-        ):
+        rows = list(memberships.values_list("mission_id", "role", "mission__timezone", "options_version"))
+        for mission_id, role, zone, _version in rows:
             cached.setdefault(mission_id, set()).add(role)
             zones.append((zone, mission_id))
-            versions.add(version)
         user._mission_roles, user._mission_zones = cached, timeliness.zones_of(zones)
-        user._options_version = versions.pop() if len(versions) == 1 else None
+        user._options_version = rows[0][3] if rows else None  # the same on every row
     return cached
 
 

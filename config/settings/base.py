@@ -75,7 +75,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "missions.lockout.lockout_response"
 # Behind PROXY_COUNT reverse proxies, the client's address is the one the nearest proxy appended to
 # X-Forwarded-For (what comes before it is the client's own words); with none, REMOTE_ADDR. One rule for the
-# lockout (missions.lockout.client_address) and the API's throttling (NUM_PROXIES below).
+# lockout and the API's throttles (missions.lockout.client_address; DRF would otherwise take the whole header).
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "missions.lockout.client_address"
 
@@ -246,9 +246,6 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="3000/hour"),
         "anon": env.str("API_THROTTLE_ANON", default="120/hour"),
     },
-    # Who an anonymous caller is: REMOTE_ADDR, or behind PROXY_COUNT proxies the address the nearest appended
-    # (left unset, DRF would take the whole X-Forwarded-For header, which a caller can change at will).
-    "NUM_PROXIES": PROXY_COUNT,
     "EXCEPTION_HANDLER": "tracker.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.AutoSchema",
     # ISO 8601 with the offset (Ha Noi time, e.g. 2024-05-02T09:30:00+07:00); dates as yyyy-mm-dd.

@@ -8,6 +8,7 @@ from django.utils.dateparse import parse_datetime
 
 from missions.models import Mission
 from tracker.reminders import services
+from tracker.reminders.models import DigestKind
 
 
 class Command(BaseCommand):
@@ -67,7 +68,10 @@ class Command(BaseCommand):
         items = plan.all_items()
         kinds = Counter(kind for _pk, kind, _days, _committee in items)
         counts = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
-        where = plan.mission.code if plan.mission else "committee" if plan.kind != "mission" else "several missions"
+        if plan.mission:
+            where = plan.mission.code
+        else:  # the committee's digest, or a person's one digest of several missions
+            where = "several missions" if plan.kind == DigestKind.MISSION else "committee"
         ids = ",".join(str(pk) for pk, _kind, _days, _committee in items)
         return (
             f"{state}: {plan.kind} digest {plan.local_date:%d/%m/%Y} {where} → {plan.recipient.address} "
