@@ -109,6 +109,15 @@ def test_each_member_and_the_mission_address_get_one_digest_of_their_items(tokyo
     assert own.language == "vi" and own.user is None
     assert "List-Unsubscribe" not in got["emb-jp@missions.example"].extra_headers
     assert ReminderDelivery.objects.get(recipient=people["deputy"].email).language == "vi"
+    # Its items in Vietnamese, each standing in its colour: late red, due today amber, ahead green.
+    vi = got["emb-jp@missions.example"]
+    assert "Thời hạn: 25/02/2025 (quá hạn 15 ngày)" in vi.body
+    assert "Thời hạn: 12/03/2025 (đến hạn hôm nay)" in vi.body
+    assert "Thời hạn: 19/03/2025 (còn 7 ngày)" in vi.body
+    vi_html = vi.alternatives[0][0]
+    assert "Thời hạn: 25/02/2025 · <span style=\"color:#b3261e;\">quá hạn 15 ngày</span>" in vi_html
+    assert "<span style=\"color:#8a5a00;\">đến hạn hôm nay</span>" in vi_html
+    assert "<span style=\"color:#1b6e3a;\">còn 7 ngày</span>" in vi_html
 
 
 def test_messages_of_a_mission_thread_together_and_each_has_its_own_id(tokyo):

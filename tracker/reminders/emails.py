@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tracker.models import Status
 from tracker.reminders import policy as rules
 from tracker.reminders import selectors
 from tracker.reminders.models import DigestKind, ItemKind, ReminderDelivery
@@ -61,26 +62,48 @@ def message_id(delivery: ReminderDelivery) -> str:
     return f"<reminder.{delivery.pk}.{delivery.kind}.{delivery.local_date:%Y%m%d}@{mail_domain()}>"
 
 
+def when(days_left: int) -> str:
+    """Where an item stands on the digest's day, in the active language: "3 days late", "due today", "due in 7 days"."""
+    if days_left < 0:
+        return ngettext("%(days)s day late", "%(days)s days late", -days_left) % {"days": -days_left}
+    if days_left == 0:
+        return _("due today")
+    return ngettext("due in %(days)s day", "due in %(days)s days", days_left) % {"days": days_left}
+
+
+def tone(days_left: int) -> str:
+    """The colour of an item's standing in the HTML part: late red, due today amber, ahead green."""
+    if days_left < 0:
+        return "#b3261e"
+    if days_left == 0:
+        return "#8a5a00"
+    return "#1b6e3a"
+
+
+def item_row(assignment, *, kind: str, days_left: int, for_committee: bool = False) -> dict:
+    """What an e-mail says of one assignment (its task and mission loaded), worked out once for both its parts
+    (HTML and text): the committee's link goes to the admin, a person's own to the mission portal."""
+    return {
+        "kind": kind,
+        "title": assignment.task.title,
+        "mission": assignment.mission,
+        "deadline": assignment.deadline,
+        "deadline_text": f"{assignment.deadline:%d/%m/%Y}",
+        "days_left": days_left,
+        "when": when(days_left),
+        "tone": tone(days_left),
+        "status": str(Status(assignment.status).label),  # get_status_display() hashes every label on each call
+        "percent": assignment.percent,
+        "for_committee": for_committee,
+        "url": admin_assignment_url(assignment.pk) if for_committee else assignment_url(assignment.pk),
+    }
+
+
 def _item_rows(delivery: ReminderDelivery) -> list[dict]:
-    """The digest's items; the committee's link to the admin, a person's own to the mission portal."""
-    rows = []
-    for item in delivery.items.all():
-        assignment = item.assignment
-        rows.append(
-            {
-                "kind": item.kind,
-                "title": assignment.task.title,
-                "mission": assignment.mission,
-                "deadline": assignment.deadline,
-                "days_left": item.days_left,
-                "days_late": -item.days_left,
-                "status": assignment.get_status_display(),
-                "percent": assignment.percent,
-                "for_committee": item.for_committee,
-                "url": admin_assignment_url(assignment.pk) if item.for_committee else assignment_url(assignment.pk),
-            }
-        )
-    return rows
+    return [
+        item_row(item.assignment, kind=item.kind, days_left=item.days_left, for_committee=item.for_committee)
+        for item in delivery.items.all()
+    ]
 
 
 def _groups(rows: list[dict]) -> list[dict]:
@@ -147,6 +170,7 @@ def build(delivery: ReminderDelivery, *, connection=None, cache: dict | None = N
             # a committee member's own missions' items, in the committee's e-mail of the day
             "own_groups": _groups(own) if delivery.kind != DigestKind.MISSION else [],
             "policy": policy,
+            "deadline_label": _("Deadline"),
             "portal_url": absolute(reverse("portal:home")),
             "admin_url": absolute(reverse("admin:index")),
             "preferences_url": preferences_url() if delivery.user_id else "",
