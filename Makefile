@@ -49,7 +49,7 @@ test: $(BIN)/.installed messages
 bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench
 bench: export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/9
 bench: export DJANGO_SETTINGS_MODULE = bench.settings
-bench: $(BIN)/.installed
+bench: $(BIN)/.installed messages
 	$(BIN)/python -m bench
 
 # 50 mission heads browsing the portal and filing reports for 60 s against gunicorn on loopback (locust), on the
@@ -57,7 +57,7 @@ bench: $(BIN)/.installed
 loadtest: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench
 loadtest: export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/9
 loadtest: export DJANGO_SETTINGS_MODULE = bench.settings
-loadtest: $(BIN)/.installed
+loadtest: $(BIN)/.installed messages
 	$(BIN)/python -m bench.loadtest
 
 lint: $(BIN)/.installed

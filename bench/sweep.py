@@ -12,7 +12,9 @@ server.
 - product: `tracker.reminders.services.reminders_run`, what `send_reminders` and the beat task run: every
   mission's digest planned from a few queries, claimed, and sent in batches of 25 over one connection each.
 - baseline: the straightforward version: for each mission, each open assignment (its task read when needed),
-  one e-mail per assignment and recipient, each over a new SMTP connection (`send_mail`).
+  one e-mail per assignment and recipient, each over a new SMTP connection. Each is the product's e-mail (its
+  HTML and text templates, in the recipient's language) with that one assignment in it, so that both send
+  the same kind of message.
 """
 
 import json
@@ -39,11 +41,17 @@ def product(now) -> int:
 
 def baseline(now) -> int:
     from django.conf import settings
-    from django.core.mail import send_mail
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.translation import gettext as _
 
     from missions.models import Membership, Mission
     from tracker.models import Assignment
+    from tracker.reminders import emails
     from tracker.reminders import policy as rules
+    from tracker.reminders.models import ItemKind
 
     policy = rules.current()
     sent = 0
@@ -52,15 +60,15 @@ def baseline(now) -> int:
         day = rules.local_morning(policy, now=now, zone=mission.zone, weekend=weekend)
         if day is None:
             continue
-        addresses = [
-            m.user.email
+        recipients = [
+            (m.user.email, m.user, m.user.language)
             for m in Membership.objects.current(on=day)
             .filter(mission=mission, role__in=list(rules.roles_notified(policy)))
             .exclude(user__email="")
             .select_related("user")
         ]
         if policy.notify_mission_address and mission.email:
-            addresses.append(mission.email)
+            recipients.append((mission.email, None, settings.LANGUAGE_CODE))
         for assignment in Assignment.objects.open().filter(mission=mission):
             item = rules.mission_item(
                 policy, status=assignment.status, deadline=assignment.deadline, day=day, weekend=weekend
@@ -68,13 +76,31 @@ def baseline(now) -> int:
             if item is None:
                 continue
             kind, days_left = item
-            for address in addresses:
-                send_mail(
-                    f"[{mission.code}] Reminder: {assignment.task.title}",
-                    f"{assignment.task.title}: {kind}, deadline {assignment.deadline:%d/%m/%Y} ({days_left} days).",
-                    settings.DEFAULT_FROM_EMAIL,
-                    [address],
-                )
+            assignment.mission = mission  # in hand: the e-mail names it
+            for address, user, language in recipients:
+                # The same e-mail as the product's, with this one assignment in it, in the recipient's language.
+                with translation.override(language):
+                    row = emails.item_row(assignment, kind=kind, days_left=days_left)
+                    context = {
+                        "mission": mission,
+                        "day": day,
+                        "user": user,
+                        "groups": [{"kind": kind, "label": ItemKind(kind).label, "items": [row]}],
+                        "items": [row],
+                        "summary_line": row["when"],
+                        "deadline_label": _("Deadline"),
+                        "portal_url": emails.absolute(reverse("portal:home")),
+                        "preferences_url": emails.preferences_url() if user else "",
+                    }
+                    message = EmailMultiAlternatives(
+                        f"[{mission.code}] {row['title']}",
+                        render_to_string("email/reminders/mission_digest.txt", context),
+                        settings.DEFAULT_FROM_EMAIL,
+                        [address],
+                    )
+                    html = render_to_string("email/reminders/mission_digest.html", context)
+                    message.attach_alternative(html, "text/html")
+                message.send()  # a new connection for each message
                 sent += 1
     return sent
 
