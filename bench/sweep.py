@@ -85,7 +85,7 @@ def baseline(now) -> int:
                         "mission": mission,
                         "day": day,
                         "user": user,
-                        "groups": [{"kind": kind, "label": ItemKind(kind).label, "items": [row]}],
+                        "groups": [{"kind": kind, "label": ItemKind(kind).label, "items": [row], "tone": row["tone"]}],
                         "items": [row],
                         "summary_line": row["when"],
                         "deadline_label": _("Deadline"),

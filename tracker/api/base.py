@@ -50,9 +50,6 @@ class KeyGuessThrottle(_RatesFromSettings, throttling.SimpleRateThrottle):
             self.history.pop()
         return self.num_requests is not None and len(self.history) >= self.num_requests
 
-    def record_failure(self) -> None:
-        self.throttle_success()  # DRF's name for adding this request to the history
-
 
 class TokenAuthentication(authentication.TokenAuthentication):
     """`Authorization: Token <key>`, with failed keys counted per client address (KeyGuessThrottle)."""
@@ -66,7 +63,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
         try:
             return super().authenticate(request)
         except exceptions.AuthenticationFailed:
-            guard.record_failure()
+            guard.throttle_success()  # DRF's name for adding this request (a failed key) to the history
             raise
 
 

@@ -111,7 +111,8 @@ def _groups(rows: list[dict]) -> list[dict]:
     for kind in ORDER:
         mine = [row for row in rows if row["kind"] == kind]
         if mine:
-            groups.append({"kind": kind, "label": ItemKind(kind).label, "items": mine})
+            # a group's items stand alike (all late, all due today or all ahead): its heading takes their colour
+            groups.append({"kind": kind, "label": ItemKind(kind).label, "items": mine, "tone": mine[0]["tone"]})
     return groups
 
 
@@ -156,8 +157,11 @@ def build(delivery: ReminderDelivery, *, connection=None, cache: dict | None = N
     }[delivery.kind]
     with translation.override(delivery.language or settings.LANGUAGE_CODE):
         rows = _item_rows(delivery)
-        own = [row for row in rows if not row["for_committee"]]
-        listed = rows if delivery.kind == DigestKind.MISSION else [row for row in rows if row["for_committee"]]
+        if delivery.kind == DigestKind.MISSION:
+            listed, own = rows, []
+        else:  # the committee's e-mail lists its own items, then the person's own missions' items
+            listed = [row for row in rows if row["for_committee"]]
+            own = [row for row in rows if not row["for_committee"]]
         context = {
             "delivery": delivery,
             "mission": delivery.mission,
@@ -168,7 +172,7 @@ def build(delivery: ReminderDelivery, *, connection=None, cache: dict | None = N
             "items": listed,
             "summary_line": _summary_line(listed),
             # a committee member's own missions' items, in the committee's e-mail of the day
-            "own_groups": _groups(own) if delivery.kind != DigestKind.MISSION else [],
+            "own_groups": _groups(own),
             "policy": policy,
             "deadline_label": _("Deadline"),
             "portal_url": absolute(reverse("portal:home")),
