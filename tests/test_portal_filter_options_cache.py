@@ -161,7 +161,7 @@ def test_a_cache_server_that_does_not_answer_costs_the_query_not_the_page(client
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    with caplog.at_level(logging.WARNING, logger="tracker.options_cache"):
+    with caplog.at_level(logging.WARNING, logger="tracker.cache"):
         html, queries = view(client)
     assert "Directive one" in select_of(html, "directive") and queries == WARM + 1
     assert "filter options cache: read failed" in caplog.text

@@ -17,10 +17,12 @@ What the figures mean (the dashboard shows these notes to its readers):
 """
 
 import datetime
+import hashlib
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -28,6 +30,7 @@ from django.db import connection
 from django.db.models import (
     Avg,
     Case,
+    CharField,
     Count,
     F,
     FloatField,
@@ -39,11 +42,12 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 
 from missions.models import Mission
-from tracker import timeliness
+from tracker import cache, timeliness
 from tracker.models import (
     Assignment,
     Commitment,
@@ -57,8 +61,14 @@ from tracker.models import (
 )
 
 SILENT_DAYS = 30
+# The scans' results are cached under the database's state (`Scans._cache_key`): an entry is never read again
+# once anything is written, and goes at the latest after this many seconds.
+SCANS_CACHE_TIMEOUT = 15 * 60
+SCANS_CACHE_VERSION = 1  # moved on when what a scan returns changes shape
 MAX_TREND_MONTHS = 36
 DEFAULT_TREND_MONTHS = 12
+
+T = TypeVar("T")
 
 
 # --- scope and periods -------------------------------------------------------------------------------------
@@ -293,6 +303,10 @@ DEFAULT_MISSION_SORT = "worst"
 # Grouping by status leaves each timeliness category only its condition on dates to test
 # (`timeliness.parts`): far cheaper than ten conditional counts per row. Cancelled work is counted in its
 # own group and left out here, which spares a test on every row.
+# Each scan's result is cached under the database's state, the scope and each time zone's day
+# (`Scans._cache_key`): the page read again with nothing written since costs none of the three; the first view
+# after any write reads them afresh. The missions, the themes and the pending extensions are always read.
+
 
 @dataclass
 class TrendPoint:
@@ -317,6 +331,18 @@ STATUS_FIELDS = {
 }
 
 
+# The state of the database the statement reads, for keys of cached figures: PostgreSQL's snapshot (which
+# transactions' writes it sees; it differs as soon as any transaction has written since, in any process and by
+# any path: the ORM, raw SQL, a restore) and the server's start time (a new server counts transactions anew).
+# NULL inside a transaction that has written: its own writes are not in the snapshot's numbers.
+_DATA_STATE = RawSQL(
+    "CASE WHEN pg_current_xact_id_if_assigned() IS NULL"
+    " THEN pg_postmaster_start_time()::text || ' ' || pg_current_snapshot()::text END",
+    (),
+    output_field=CharField(),
+)
+
+
 class _CountOf(Subquery):
     """The number of rows of a queryset, as a value in another query's SELECT (run once: it is not correlated)."""
 
@@ -329,8 +355,11 @@ class _Tally:
 
     def __init__(self, parts: dict[str, tuple[list[str], Q]]):
         self.by_status = {
-            status: [(f"t_{category}", CATEGORY_FIELDS[category]) for category, (statuses, _q) in parts.items()
-                     if status in statuses]
+            status: [
+                (f"t_{category}", CATEGORY_FIELDS[category])
+                for category, (statuses, _q) in parts.items()
+                if status in statuses
+            ]
             for status in Status.values
         }
 
@@ -386,10 +415,12 @@ class Scans:
         """Every mission (their time zones, regions and names), with two counts the page shows along."""
         pending = ExtensionRequest.objects.filter(self.scope.q("assignment__"), state=ExtensionRequest.State.PENDING)
         without_tasks = Commitment.objects.filter(tasks__isnull=True)
+        state = {"data_state": _DATA_STATE} if connection.vendor == "postgresql" else {}
         return list(
             Mission.objects.annotate(
                 pending_extensions_count=_CountOf(pending.order_by().values("pk")),
                 commitments_without_tasks_count=_CountOf(without_tasks.order_by().values("pk")),
+                **state,
             ).order_by("code")
         )
 
@@ -415,6 +446,48 @@ class Scans:
     @property
     def commitments_without_tasks(self) -> int:
         return self.all_missions[0].commitments_without_tasks_count if self.all_missions else 0
+
+    # the scans' results, kept for as long as the database does not change
+
+    def _cache_key(self, name: str, *extra) -> str | None:
+        """The key of a scan's result: the scan, the scope, each time zone's day and missions, and the database's
+        state (see `_DATA_STATE`); None when the state cannot be told (SQLite, or a transaction that wrote)."""
+        state = getattr(self.all_missions[0], "data_state", None) if self.all_missions else None
+        if state is None:
+            return None
+        zones = self.zones
+        days = sorted(
+            (
+                zone,
+                timezone.localtime(self.now, zoneinfo.ZoneInfo(zone)).date().isoformat(),
+                tuple(zones[zone]) if isinstance(zones, Mapping) else (),
+            )
+            for zone in set(zones)
+        )
+        database = connection.settings_dict
+        parts = (
+            SCANS_CACHE_VERSION,
+            database["HOST"],
+            database["PORT"],
+            database["NAME"],
+            state,
+            name,
+            self.scope,
+            days,
+            extra,
+        )
+        return "dashboard-scan:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+    def _cached(self, name: str, compute: Callable[[], T], *extra) -> T:
+        """`compute()`'s result, from the cache when the same scan was made on the same data (see `_cache_key`)."""
+        key = self._cache_key(name, *extra)
+        if key is None:
+            return compute()
+        value = cache.read(key, what="dashboard figures")
+        if value is None:
+            value = compute()
+            cache.store(key, value, timeout=SCANS_CACHE_TIMEOUT, what="dashboard figures")
+        return value
 
     def _missions_in_scope(self) -> list[Mission]:
         s = self.scope
@@ -445,6 +518,9 @@ class Scans:
 
     @cached_property
     def _by_mission(self) -> dict[int, tuple[Figures, datetime.datetime | None]]:
+        return self._cached("by_mission", self._scan_by_mission)
+
+    def _scan_by_mission(self) -> dict[int, tuple[Figures, datetime.datetime | None]]:
         tally = _Tally(self.parts)
         rows = (
             Assignment.objects.filter(self._where())
@@ -512,6 +588,9 @@ class Scans:
     @cached_property
     def _by_task(self) -> dict[str, dict]:
         """{"directive"|"commitment"|"theme": {key: (labels, Figures)}}: one statement."""
+        return self._cached("by_task", self._scan_by_task)
+
+    def _scan_by_task(self) -> dict[str, dict]:
         tally = _Tally(self.parts)
         inner = (
             Assignment.objects.filter(self._where())
@@ -597,6 +676,9 @@ class Scans:
         months = months or trend_months(self.scope, self.now)
         if not months:
             return []
+        return self._cached("trend", lambda: self._scan_trend(months), months)
+
+    def _scan_trend(self, months: list[tuple[datetime.date, datetime.date]]) -> list[TrendPoint]:
         conds = timeliness.conditions(self.now, self.zones)
         fell_overdue = conds[Timeliness.OVERDUE] | conds[Timeliness.COMPLETED_LATE]
         day = datetime.timedelta(days=1)
@@ -685,9 +767,7 @@ def _latest_first(name: str):
 def _sort_missions(rows: list[Mission], sort: str | None, language: str) -> list[Mission]:
     """The mission table's order; "worst" (the default) puts the most overdue, least punctual first."""
     if not sort or sort.lstrip("-") not in MISSION_SORTS:
-        return sorted(
-            rows, key=lambda m: (-m.overdue, m.rate is None, m.rate or 0.0, -m.blocked, -m.total, m.code)
-        )
+        return sorted(rows, key=lambda m: (-m.overdue, m.rate is None, m.rate or 0.0, -m.blocked, -m.total, m.code))
     descending = sort.startswith("-")
     primary, *rest = MISSION_SORTS[sort.lstrip("-")]
     if primary == "name":

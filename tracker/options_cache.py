@@ -17,19 +17,16 @@ A report does not bump: it moves an assignment's status and progress (saved with
 or mission, so the portal's busiest write leaves the cached options alone.
 """
 
-import logging
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, PositiveBigIntegerField, Subquery, Value
 from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from missions.models import Mission
+from tracker import cache
 from tracker.models import Assignment, Commitment, DataVersion, Directive, Task, Theme
-
-logger = logging.getLogger(__name__)
 
 NAME = "filter_options"
 TIMEOUT = 60 * 60  # seconds; entries under an old version are never read again and go at the latest then
@@ -82,19 +79,12 @@ def bump_past(previous: int | None) -> None:
 
 
 def read(key: str) -> Any:
-    """The cached value, or None; a cache server that does not answer costs the options' query, not the page."""
-    try:
-        return cache.get(key)
-    except Exception:  # the cache backend's own errors (e.g. Redis down): the options are read from the database
-        logger.warning("filter options cache: read failed", exc_info=True)
-        return None
+    """The cached options, or None (`tracker.cache`: a cache server that does not answer costs their query)."""
+    return cache.read(key, what="filter options")
 
 
 def store(key: str, value: Any) -> None:
-    try:
-        cache.set(key, value, timeout=TIMEOUT)
-    except Exception:  # as in `read`
-        logger.warning("filter options cache: write failed", exc_info=True)
+    cache.store(key, value, timeout=TIMEOUT, what="filter options")
 
 
 # --- the writes the ORM signals ---------------------------------------------------------------------------------

@@ -1,0 +1,28 @@
+"""Django's cache for work the product can always do again (the portal's filter options, the dashboard's figures).
+
+A cache server that does not answer costs the work it would have spared, never the page: a failed read is a
+miss, a failed write is forgotten, and both are logged.
+"""
+
+import logging
+from typing import Any
+
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+
+def read(key: str, *, what: str) -> Any:
+    """The cached value, or None; `what` names the cached work in the log."""
+    try:
+        return cache.get(key)
+    except Exception:  # the cache backend's own errors (e.g. Redis down): the caller does the work
+        logger.warning("%s cache: read failed", what, exc_info=True)
+        return None
+
+
+def store(key: str, value: Any, *, timeout: int, what: str) -> None:
+    try:
+        cache.set(key, value, timeout=timeout)
+    except Exception:  # as in `read`
+        logger.warning("%s cache: write failed", what, exc_info=True)
