@@ -452,6 +452,8 @@ class Scans:
     def _cache_key(self, name: str, *extra) -> str | None:
         """The key of a scan's result: the scan, the scope, each time zone's day and missions, and the database's
         state (see `_DATA_STATE`); None when the state cannot be told (SQLite, or a transaction that wrote)."""
+        if self._zones is not None and "all_missions" not in self.__dict__:
+            return None  # given the zones, the scans need not read the missions: no query just for the state
         state = getattr(self.all_missions[0], "data_state", None) if self.all_missions else None
         if state is None:
             return None
