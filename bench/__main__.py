@@ -116,9 +116,7 @@ class Bench:
         self.committee_client.force_login(committee)
 
         # The mission with the most assignments, and its head.
-        largest = (
-            Assignment.objects.values("mission_id").annotate(n=Count("*")).order_by("-n", "mission_id").first()
-        )
+        largest = Assignment.objects.values("mission_id").annotate(n=Count("*")).order_by("-n", "mission_id").first()
         self.largest_mission = Mission.objects.get(pk=largest["mission_id"])
         self.largest_mission_assignments = largest["n"]
         self.head = User.objects.get(username=scale_data.HEAD_USERNAME.format(code=self.largest_mission.code.lower()))
@@ -197,7 +195,6 @@ class Bench:
         baseline.report_submit(
             assignment_id=pk, author=author, status="in_progress", percent=percent, results="Baseline; bench."
         )
-
 
     def head_of(self, mission_id: int):
         return self._heads[mission_id]

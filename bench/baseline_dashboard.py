@@ -53,8 +53,6 @@ def by_region(scope: Scope, *, now: datetime.datetime | None = None, zones: Iter
     return [Row(value, str(label), Figures.from_row(rows.get(value, {}))) for value, label in regions]
 
 
-
-
 def _mission_ordering(sort: str | None, language: str) -> list:
     """ORDER BY for the mission table; "worst" (the default) puts the most overdue, least punctual first."""
     if not sort or sort.lstrip("-") not in MISSION_SORTS:
