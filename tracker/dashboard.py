@@ -22,6 +22,7 @@ import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from pathlib import Path
 from typing import TypeVar
 
 from django.conf import settings
@@ -64,7 +65,6 @@ SILENT_DAYS = 30
 # The scans' results are cached under the database's state (`Scans._cache_key`): an entry is never read again
 # once anything is written, and goes at the latest after this many seconds.
 SCANS_CACHE_TIMEOUT = 15 * 60
-SCANS_CACHE_VERSION = 1  # moved on when what a scan returns changes shape
 MAX_TREND_MONTHS = 36
 DEFAULT_TREND_MONTHS = 12
 
@@ -332,15 +332,21 @@ STATUS_FIELDS = {
 
 
 # The state of the database the statement reads, for keys of cached figures: PostgreSQL's snapshot (which
-# transactions' writes it sees; it differs as soon as any transaction has written since, in any process and by
-# any path: the ORM, raw SQL, a restore) and the server's start time (a new server counts transactions anew).
-# NULL inside a transaction that has written: its own writes are not in the snapshot's numbers.
+# transactions' writes it sees; it differs as soon as any transaction in the cluster has written since, in any
+# process and by any path: the ORM, raw SQL, a restore), the server's start time (a new server counts transactions
+# anew), and which database, role and schemas the statement reads (one snapshot serves every database of a
+# cluster). NULL inside a transaction that has written (its own writes are not in the snapshot's numbers) and on
+# a standby (whose snapshot does not list the transactions in progress, so a commit may leave it unchanged).
 _DATA_STATE = RawSQL(
-    "CASE WHEN pg_current_xact_id_if_assigned() IS NULL"
-    " THEN pg_postmaster_start_time()::text || ' ' || pg_current_snapshot()::text END",
+    "CASE WHEN pg_current_xact_id_if_assigned() IS NULL AND NOT pg_is_in_recovery()"
+    " THEN concat_ws(' ', current_database(), current_user, current_setting('search_path'),"
+    " pg_postmaster_start_time(), pg_current_snapshot()) END",
     (),
     output_field=CharField(),
 )
+# What the scans count changes with this module and the timeliness rule (their code, DUE_SOON_DAYS, …): entries
+# made by other code are not read, in a rolling deploy either.
+_CODE = hashlib.sha256(Path(__file__).read_bytes() + Path(timeliness.__file__).read_bytes()).hexdigest()
 
 
 class _CountOf(Subquery):
@@ -451,7 +457,10 @@ class Scans:
 
     def _cache_key(self, name: str, *extra) -> str | None:
         """The key of a scan's result: the scan, the scope, each time zone's day and missions, and the database's
-        state (see `_DATA_STATE`); None when the state cannot be told (SQLite, or a transaction that wrote)."""
+        state (see `_DATA_STATE`); None when the state cannot be told (SQLite, a standby) or may not hold until the
+        scan has run (inside a transaction: it may write in between, and a scan would count its uncommitted work)."""
+        if connection.in_atomic_block:
+            return None
         if self._zones is not None and "all_missions" not in self.__dict__:
             return None  # given the zones, the scans need not read the missions: no query just for the state
         state = getattr(self.all_missions[0], "data_state", None) if self.all_missions else None
@@ -467,17 +476,7 @@ class Scans:
             for zone in set(zones)
         )
         database = connection.settings_dict
-        parts = (
-            SCANS_CACHE_VERSION,
-            database["HOST"],
-            database["PORT"],
-            database["NAME"],
-            state,
-            name,
-            self.scope,
-            days,
-            extra,
-        )
+        parts = (_CODE, settings.TIME_ZONE, database["HOST"], database["PORT"], state, name, self.scope, days, extra)
         return "dashboard-scan:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def _cached(self, name: str, compute: Callable[[], T], *extra) -> T:
