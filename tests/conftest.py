@@ -85,6 +85,18 @@ def empty_cache():
 
 
 @pytest.fixture
+def cache_server_down(settings):
+    """Django's cache on a Redis where nothing listens: every read and write fails after a short timeout."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
+@pytest.fixture
 def missions(db):
     """The 94 missions of the reference fixture, and the themes."""
     from missions.models import Mission

@@ -155,14 +155,7 @@ def test_each_span_of_months_has_its_own_trend(world, still):
     assert [p.reports for p in Scans(H1, now=data.NOW).trend(spring)] == [1, 1, 2]
 
 
-def test_a_cache_server_that_does_not_answer_costs_the_scans_not_the_page(world, still, settings, caplog):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
+def test_a_cache_server_that_does_not_answer_costs_the_scans_not_the_page(world, still, cache_server_down, caplog):
     first, cold = view()
     again, warm = view()
     assert shown(again) == shown(first) and warm == cold

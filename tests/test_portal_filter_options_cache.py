@@ -153,14 +153,7 @@ def test_another_missions_head_never_sees_this_missions_options(client, work):
     assert queries == WARM + 1  # their own entry, read for them
 
 
-def test_a_cache_server_that_does_not_answer_costs_the_query_not_the_page(client, work, settings, caplog):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
+def test_a_cache_server_that_does_not_answer_costs_the_query_not_the_page(client, work, cache_server_down, caplog):
     with caplog.at_level(logging.WARNING, logger="tracker.cache"):
         html, queries = view(client)
     assert "Directive one" in select_of(html, "directive") and queries == WARM + 1

@@ -5,11 +5,14 @@ miss, a failed write is forgotten, and both are logged.
 """
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def read(key: str, *, what: str) -> Any:
@@ -26,3 +29,12 @@ def store(key: str, value: Any, *, timeout: int, what: str) -> None:
         cache.set(key, value, timeout=timeout)
     except Exception:  # as in `read`
         logger.warning("%s cache: write failed", what, exc_info=True)
+
+
+def remember(key: str, compute: Callable[[], T], *, timeout: int, what: str) -> T:
+    """The value cached under `key`, or `compute()`'s, then cached for `timeout` seconds."""
+    value = read(key, what=what)
+    if value is None:
+        value = compute()
+        store(key, value, timeout=timeout, what=what)
+    return value

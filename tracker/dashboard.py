@@ -62,7 +62,7 @@ from tracker.models import (
 )
 
 SILENT_DAYS = 30
-# The scans' results are cached under the database's state (`Scans._cache_key`): an entry is never read again
+# The scans' results are cached under the database's state (`Scans._cache_key_base`): an entry is never read again
 # once anything is written, and goes at the latest after this many seconds.
 SCANS_CACHE_TIMEOUT = 15 * 60
 MAX_TREND_MONTHS = 36
@@ -304,7 +304,7 @@ DEFAULT_MISSION_SORT = "worst"
 # (`timeliness.parts`): far cheaper than ten conditional counts per row. Cancelled work is counted in its
 # own group and left out here, which spares a test on every row.
 # Each scan's result is cached under the database's state, the scope and each time zone's day
-# (`Scans._cache_key`): the page read again with nothing written since costs none of the three; the first view
+# (`Scans._cache_key_base`): the page read again with nothing written since costs none of the three; the first view
 # after any write reads them afresh. The missions, the themes and the pending extensions are always read.
 
 
@@ -455,14 +455,10 @@ class Scans:
 
     # the scans' results, kept for as long as the database does not change
 
-    def _cache_key(self, name: str, *extra) -> str | None:
-        """The key of a scan's result: the scan, the scope, each time zone's day and missions, and the database's
-        state (see `_DATA_STATE`); None when the state cannot be told (SQLite, a standby) or may not hold until the
-        scan has run (inside a transaction: it may write in between, and a scan would count its uncommitted work)."""
-        if connection.in_atomic_block:
-            return None
-        if self._zones is not None and "all_missions" not in self.__dict__:
-            return None  # given the zones, the scans need not read the missions: no query just for the state
+    @cached_property
+    def _cache_key_base(self) -> tuple | None:
+        """What every scan's key holds: the database's state (see `_DATA_STATE`), the scope, each time zone's day
+        and missions; None when the state cannot be told (SQLite, a standby)."""
         state = getattr(self.all_missions[0], "data_state", None) if self.all_missions else None
         if state is None:
             return None
@@ -476,19 +472,19 @@ class Scans:
             for zone in set(zones)
         )
         database = connection.settings_dict
-        parts = (_CODE, settings.TIME_ZONE, database["HOST"], database["PORT"], state, name, self.scope, days, extra)
-        return "dashboard-scan:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        return (_CODE, settings.TIME_ZONE, database["HOST"], database["PORT"], state, self.scope, days)
 
     def _cached(self, name: str, compute: Callable[[], T], *extra) -> T:
-        """`compute()`'s result, from the cache when the same scan was made on the same data (see `_cache_key`)."""
-        key = self._cache_key(name, *extra)
-        if key is None:
+        """`compute()`'s result, from the cache when the same scan was made on the same data (see
+        `_cache_key_base`). Not inside a transaction: it may write between reading the state and a scan, which would
+        count its uncommitted work."""
+        if connection.in_atomic_block or (self._zones is not None and "all_missions" not in self.__dict__):
+            return compute()  # (given the zones, the scans need not read the missions: no query just for the state)
+        base = self._cache_key_base
+        if base is None:
             return compute()
-        value = cache.read(key, what="dashboard figures")
-        if value is None:
-            value = compute()
-            cache.store(key, value, timeout=SCANS_CACHE_TIMEOUT, what="dashboard figures")
-        return value
+        key = "dashboard-scan:" + hashlib.sha256(repr((*base, name, extra)).encode()).hexdigest()
+        return cache.remember(key, compute, timeout=SCANS_CACHE_TIMEOUT, what="dashboard figures")
 
     def _missions_in_scope(self) -> list[Mission]:
         s = self.scope

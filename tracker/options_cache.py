@@ -17,15 +17,12 @@ A report does not bump: it moves an assignment's status and progress (saved with
 or mission, so the portal's busiest write leaves the cached options alone.
 """
 
-from typing import Any
-
 from django.db import connection
 from django.db.models import F, PositiveBigIntegerField, Subquery, Value
 from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from missions.models import Mission
-from tracker import cache
 from tracker.models import Assignment, Commitment, DataVersion, Directive, Task, Theme
 
 NAME = "filter_options"
@@ -76,15 +73,6 @@ def bump_past(previous: int | None) -> None:
     above = Greatest(F("version"), Value(previous, PositiveBigIntegerField())) + 1
     if not DataVersion.objects.filter(name=NAME).update(version=above):
         DataVersion.objects.update_or_create(name=NAME, defaults={"version": previous + 1})
-
-
-def read(key: str) -> Any:
-    """The cached options, or None (`tracker.cache`: a cache server that does not answer costs their query)."""
-    return cache.read(key, what="filter options")
-
-
-def store(key: str, value: Any) -> None:
-    cache.store(key, value, timeout=TIMEOUT, what="filter options")
 
 
 # --- the writes the ORM signals ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone, translation
 
 from missions.models import Mission
-from tracker import options_cache, permissions, timeliness
+from tracker import cache, options_cache, permissions, timeliness
 from tracker.models import (
     Assignment,
     Commitment,
@@ -98,9 +98,7 @@ def assignment_key_figures(
     """
     now = now or timezone.now()
     by = timeliness.conditions(now, zones)
-    pending = Exists(
-        ExtensionRequest.objects.filter(assignment=OuterRef("pk"), state=ExtensionRequest.State.PENDING)
-    )
+    pending = Exists(ExtensionRequest.objects.filter(assignment=OuterRef("pk"), state=ExtensionRequest.State.PENDING))
     # Counted over the ids of the (possibly joined or DISTINCT) filtered set: still one query, never a row twice.
     assignments = Assignment.objects.filter(pk__in=queryset.order_by().values("pk"))
     figures = assignments.aggregate(
@@ -116,6 +114,8 @@ def assignment_key_figures(
     figures["on_time_rate"] = round(100 * figures["completed_on_time"] / completed, 1) if completed else None
     figures["as_of"] = now
     return figures
+
+
 def timeliness_counts(
     *,
     user,
@@ -174,11 +174,12 @@ def assignment_filter_options(*, user, mission_filter: bool) -> dict[str, list[t
         ids = ",".join(map(str, permissions.mission_ids(user)))
         whose = "missions-" + hashlib.sha256(ids.encode()).hexdigest()[:32]
     key = f"portal-filter-options:{version}:{whose}:{int(mission_filter)}:{'en' if english else 'vi'}"
-    options = options_cache.read(key)
-    if options is None:
-        options = _filter_options(user=user, mission_filter=mission_filter, english=english)
-        options_cache.store(key, options)
-    return options
+    return cache.remember(
+        key,
+        lambda: _filter_options(user=user, mission_filter=mission_filter, english=english),
+        timeout=options_cache.TIMEOUT,
+        what="filter options",
+    )
 
 
 def _filter_options(*, user, mission_filter: bool, english: bool) -> dict[str, list[tuple[int, str]]]:
