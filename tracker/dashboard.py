@@ -357,31 +357,35 @@ class _CountOf(Subquery):
 
 
 class _Tally:
-    """Adds rows counted per status (`n`, and `t_<category>`: how many meet the category's date condition)."""
+    """Adds rows counted per status (`n`, and `t_<category>`: how many meet the category's date condition) into
+    lists of counts in the order of `Figures.FIELDS`; each status adds only the counts that concern it."""
 
     def __init__(self, parts: dict[str, tuple[list[str], Q]]):
-        self.by_status = {
-            status: [
-                (f"t_{category}", CATEGORY_FIELDS[category])
-                for category, (statuses, _q) in parts.items()
-                if status in statuses
-            ]
-            for status in Status.values
-        }
+        self.columns = ["n", *[f"t_{category}" for category in parts]]
+        position = {name: i for i, name in enumerate(Figures.FIELDS)}
+        self.plan: dict[str, list[tuple[int, int]]] = {}  # status -> (position in `columns`, position in FIELDS)
+        for status in Status.values:
+            adds = [(0, position["total"])]
+            if status in STATUS_FIELDS:
+                adds.append((0, position[STATUS_FIELDS[status]]))
+            for column, (category, (statuses, _q)) in enumerate(parts.items(), start=1):
+                if status in statuses:
+                    adds.append((column, position[CATEGORY_FIELDS[category]]))
+            self.plan[status] = adds
 
     @staticmethod
     def aggregates(parts: dict[str, tuple[list[str], Q]]) -> dict:
         dated = {f"t_{category}": Count("id", filter=dates) for category, (_s, dates) in parts.items()}
         return {"n": Count("*"), **dated}
 
-    def add(self, figures: Figures, status: str, row) -> None:
-        n = int(row["n"])
-        figures.total += n
-        name = STATUS_FIELDS.get(status)
-        if name:
-            setattr(figures, name, getattr(figures, name) + n)
-        for column, name in self.by_status[status]:
-            setattr(figures, name, getattr(figures, name) + int(row[column] or 0))
+    @staticmethod
+    def empty() -> list[int]:
+        return [0] * len(Figures.FIELDS)
+
+    def add(self, counts: list[int], status: str, values) -> None:
+        """Adds one row's counts (`values` in the order of `columns`) to `counts`."""
+        for column, at in self.plan[status]:
+            counts[at] += values[column] or 0
 
 
 def _sum(figures: Iterable[Figures]) -> Figures:
@@ -524,20 +528,23 @@ class Scans:
             .order_by()
             .values("mission_id", "status")
             .annotate(**tally.aggregates(self.parts), last_report=Max("last_reported_at"))
+            .values_list("mission_id", "status", "last_report", *tally.columns)
         )
         out: dict[int, list] = {}
         try:
             rows = list(rows)
         except EmptyResultSet:
             rows = []
-        for row in rows:
-            if row["status"] == Status.CANCELLED:
+        for mission_id, status, last_report, *counts in rows:
+            if status == Status.CANCELLED:
                 continue
-            entry = out.setdefault(row["mission_id"], [Figures(), None])
-            tally.add(entry[0], row["status"], row)
-            if row["last_report"] is not None and (entry[1] is None or row["last_report"] > entry[1]):
-                entry[1] = row["last_report"]
-        return {pk: (f, last) for pk, (f, last) in out.items()}
+            entry = out.get(mission_id)
+            if entry is None:
+                entry = out[mission_id] = [tally.empty(), None]
+            tally.add(entry[0], status, counts)
+            if last_report is not None and (entry[1] is None or last_report > entry[1]):
+                entry[1] = last_report
+        return {pk: (Figures(*counts), last) for pk, (counts, last) in out.items()}
 
     def _figures_of(self, mission: Mission) -> tuple[Figures, datetime.datetime | None]:
         return self._by_mission.get(mission.pk, (Figures(), None))
@@ -600,7 +607,7 @@ class Scans:
         except EmptyResultSet:
             return {"directive": {}, "commitment": {}, "theme": {}}
         qn = connection.ops.quote_name
-        columns = ["n", *[f"t_{category}" for category in self.parts]]
+        columns = tally.columns
         # Counts summed as integers (PostgreSQL sums bigints as numeric, slower by a tenth of the statement).
         sums = ", ".join(f"SUM(CAST(t.{qn(c)} AS integer)) AS {qn(c)}" for c in columns)
         task, directive, commitment = Task._meta, Directive._meta, Commitment._meta
@@ -635,14 +642,15 @@ class Scans:
         out: dict[str, dict] = {"directive": {}, "commitment": {}, "theme": {}}
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            names = ["kind", "key", "status", "a", "b", "day", *columns]
-            for values in cursor.fetchall():
-                row = dict(zip(names, values, strict=True))
-                if row["status"] == Status.CANCELLED:
-                    continue
-                entry = out[row["kind"]].setdefault(row["key"], ((row["a"], row["b"], row["day"]), Figures()))
-                tally.add(entry[1], row["status"], row)
-        return out
+            rows = cursor.fetchall()
+        for kind, key, status, a, b, day, *counts in rows:
+            if status == Status.CANCELLED:
+                continue
+            entry = out[kind].get(key)
+            if entry is None:
+                entry = out[kind][key] = ((a, b, day), tally.empty())
+            tally.add(entry[1], status, counts)
+        return {kind: {key: (labels, Figures(*c)) for key, (labels, c) in found.items()} for kind, found in out.items()}
 
     def directives(self) -> list[Row]:
         rows = [
