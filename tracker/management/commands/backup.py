@@ -5,8 +5,9 @@ import subprocess
 from django.core.management import BaseCommand, CommandError, call_command
 from django.db import connection
 
-# Rebuilt by `migrate` on restore, so left out of a JSON backup.
-JSON_EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+# Made anew on restore (`migrate` creates the content types and permissions; everyone signs in again), so left out
+# of a JSON backup. The committee's action log (admin.logentry) is kept: it names its content type by natural key.
+JSON_EXCLUDE = ["contenttypes", "auth.permission", "sessions"]
 
 
 def pg_env() -> tuple[list[str], dict]:
