@@ -46,6 +46,23 @@ def mission_ids(user) -> list[int]:
     return sorted(_roles(user))
 
 
+def visible_timezones(user) -> dict[str, list[int]]:
+    """The time zones of the work the user sees, with their missions' ids, for telling its timeliness: a member's
+    own missions' (`member_timezones`); every mission's for the committee, read with the version of the portal's
+    filter options, which is kept on the user as the memberships keep it (so the list reads no version of its own)."""
+    if not is_committee(user):
+        return member_timezones(user)
+    _roles(user)
+    rows = list(
+        Mission.objects.annotate(options_version=options_cache.version_q())
+        .order_by("timezone", "id")
+        .values_list("timezone", "id", "options_version")
+    )
+    if user._options_version is None and rows:
+        user._options_version = rows[0][2]  # the same on every row
+    return timeliness.zones_of((zone, pk) for zone, pk, _version in rows)
+
+
 def member_timezones(user) -> dict[str, list[int]]:
     """The time zones of the user's own missions, with their ids (read with the memberships, no query of their
     own): all a member's visible work needs to tell its timeliness."""

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tracker import permissions, selectors, services, timeliness, transitions
+from tracker import permissions, selectors, services, transitions
 from tracker.filters import AssignmentFilter
 from tracker.forms import DateTextInput, ExtensionRequestForm, OptionsSelect, ReportForm
 from tracker.models import Assignment, ExtensionRequest, Timeliness
@@ -42,8 +42,8 @@ def assignment_list(request):
     if not committee and not mission_ids:
         return render(request, "portal/no_mission.html")
 
-    # A member's work is in their own missions' time zones, read with the memberships.
-    zones = timeliness.mission_timezones() if committee else permissions.member_timezones(user)
+    # A member's work is in their own missions' time zones, read with the memberships; the committee's in every one.
+    zones = permissions.visible_timezones(user)
     filterset = AssignmentFilter(
         request.GET or None, queryset=selectors.portal_assignment_list(user=user, zones=zones), zones=zones
     )
