@@ -58,7 +58,7 @@ def visible_timezones(user) -> dict[str, list[int]]:
         .order_by("timezone", "id")
         .values_list("timezone", "id", "options_version")
     )
-    if user._options_version is None and rows:
+    if getattr(user, "_options_version", None) is None and rows:
         user._options_version = rows[0][2]  # the same on every row
     return timeliness.zones_of((zone, pk) for zone, pk, _version in rows)
 
