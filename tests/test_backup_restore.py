@@ -35,10 +35,11 @@ NOT_COMPARED = {
 
 def compared_tables() -> dict[str, type]:
     """{table: model} of every table but those made anew, the many-to-many tables included."""
+    existing = set(connection.introspection.table_names()) - NOT_COMPARED
     return {
         model._meta.db_table: model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.db_table not in NOT_COMPARED and model._meta.db_table in connection.introspection.table_names()
+        if model._meta.db_table in existing
     }
 
 

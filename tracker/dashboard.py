@@ -361,6 +361,7 @@ class _Tally:
     lists of counts in the order of `Figures.FIELDS`; each status adds only the counts that concern it."""
 
     def __init__(self, parts: dict[str, tuple[list[str], Q]]):
+        self.parts = parts
         self.columns = ["n", *[f"t_{category}" for category in parts]]
         position = {name: i for i, name in enumerate(Figures.FIELDS)}
         self.plan: dict[str, list[tuple[int, int]]] = {}  # status -> (position in `columns`, position in FIELDS)
@@ -373,9 +374,9 @@ class _Tally:
                     adds.append((column, position[CATEGORY_FIELDS[category]]))
             self.plan[status] = adds
 
-    @staticmethod
-    def aggregates(parts: dict[str, tuple[list[str], Q]]) -> dict:
-        dated = {f"t_{category}": Count("id", filter=dates) for category, (_s, dates) in parts.items()}
+    def aggregates(self) -> dict:
+        """The counts named as `columns`: every row, and those meeting each category's date condition."""
+        dated = {f"t_{category}": Count("id", filter=dates) for category, (_s, dates) in self.parts.items()}
         return {"n": Count("*"), **dated}
 
     @staticmethod
@@ -527,7 +528,7 @@ class Scans:
             Assignment.objects.filter(self._where())
             .order_by()
             .values("mission_id", "status")
-            .annotate(**tally.aggregates(self.parts), last_report=Max("last_reported_at"))
+            .annotate(**tally.aggregates(), last_report=Max("last_reported_at"))
             .values_list("mission_id", "status", "last_report", *tally.columns)
         )
         out: dict[int, list] = {}
@@ -600,7 +601,7 @@ class Scans:
             Assignment.objects.filter(self._where())
             .order_by()
             .values("task_id", "status")
-            .annotate(**tally.aggregates(self.parts))
+            .annotate(**tally.aggregates())
         )
         try:
             inner_sql, params = inner.query.sql_with_params()

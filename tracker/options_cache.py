@@ -35,9 +35,10 @@ def version_q() -> Subquery:
 
 
 def version(user=None) -> int | None:
-    """The current version: read with the user's memberships when they have some (`permissions`), else one query;
-    None if its row is missing (a database emptied by `flush`)."""
-    # Read with the roles (`permissions._roles`), and forgotten with them.
+    """The current version: read with the user's memberships when they have some, or for the committee with every
+    mission's time zone (`permissions._roles`, `permissions.visible_timezones`), else one query; None if its row is
+    missing (a database emptied by `flush`)."""
+    # Kept on the user with the roles, and forgotten with them.
     if getattr(user, "_mission_roles", None) is not None and getattr(user, "_options_version", None) is not None:
         return user._options_version
     return DataVersion.objects.filter(name=NAME).values_list("version", flat=True).first()

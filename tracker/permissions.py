@@ -52,7 +52,7 @@ def visible_timezones(user) -> dict[str, list[int]]:
     filter options, which is kept on the user as the memberships keep it (so the list reads no version of its own)."""
     if not is_committee(user):
         return member_timezones(user)
-    _roles(user)
+    _roles(user)  # first: reading the roles sets the version a committee member's memberships carry, if any
     rows = list(
         Mission.objects.annotate(options_version=options_cache.version_q())
         .order_by("timezone", "id")

@@ -162,8 +162,8 @@ def assignment_filter_options(*, user, mission_filter: bool) -> dict[str, list[t
 
     Cached between requests (`tracker.options_cache`) under the version of the data they are drawn from, the
     user's missions (or the committee's all), `mission_filter` and the language. The version comes with a member's
-    memberships (no query of its own; one small query for the committee); on a miss one more query reads the
-    options (a UNION of four)."""
+    memberships, or with the committee's read of every mission's time zone (`options_cache.version`); on a miss one
+    more query reads the options (a UNION of four)."""
     english = (translation.get_language() or "vi").startswith("en")
     version = options_cache.version(user)
     if version is None:  # no version to file them under (an emptied database): read, not cached
