@@ -328,3 +328,27 @@ def test_planning_costs_the_same_number_of_queries_for_one_mission_or_many(commi
             assign(mission, WED - days(k))
     large = _plan_queries(now)
     assert small == large, "planning the sweep must not cost more queries with more missions: why did it?"
+
+
+def _send_queries(now) -> tuple[int, int]:
+    """(queries, e-mails) of sending every digest the sweep at `now` claimed, in one batch."""
+    result = services.reminders_sweep(now=now)
+    mail.outbox.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        services.deliveries_send(delivery_ids=result.to_send, now=now)
+    return len(ctx.captured_queries), len(mail.outbox)
+
+
+def test_sending_a_batch_costs_the_same_number_of_queries_for_few_or_many_items(db):
+    # Each digest is recorded as sent with a query of its own (a lost worker then resends at most one e-mail);
+    # loading the batch and rendering its e-mails costs the same, whatever the number of items in them.
+    now = at(TOKYO_8)
+    few, _ = mission_with_people("EMB-JP", "Asia/Tokyo")
+    assign(few, WED)
+    few_queries, few_mails = _send_queries(now)
+    many, _ = mission_with_people("EMB-KR", "Asia/Seoul")
+    for k in range(12):
+        assign(many, WED - days(k), f"Follow up agreement {k}")
+    many_queries, many_mails = _send_queries(now)
+    assert (few_mails, many_mails) == (4, 4)  # three members and the mission's address, each mission
+    assert many_queries == few_queries, "loading or rendering a batch must not cost a query per item: why did it?"
