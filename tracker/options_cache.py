@@ -38,8 +38,9 @@ def version(user=None) -> int | None:
     """The current version: read with the user's memberships when they have some, or for the committee with every
     mission's time zone (`permissions._roles`, `permissions.visible_timezones`), else one query; None if its row is
     missing (a database emptied by `flush`)."""
-    # Kept on the user with the roles, and forgotten with them.
-    if getattr(user, "_mission_roles", None) is not None and getattr(user, "_options_version", None) is not None:
+    # Kept on the user with the roles, or the committee's every time zone, it was read with; forgotten with them.
+    read_with = getattr(user, "_mission_roles", None) is not None or getattr(user, "_all_zones", None) is not None
+    if read_with and getattr(user, "_options_version", None) is not None:
         return user._options_version
     return DataVersion.objects.filter(name=NAME).values_list("version", flat=True).first()
 

@@ -48,19 +48,21 @@ def mission_ids(user) -> list[int]:
 
 def visible_timezones(user) -> dict[str, list[int]]:
     """The time zones of the work the user sees, with their missions' ids, for telling its timeliness: a member's
-    own missions' (`member_timezones`); every mission's for the committee, read with the version of the portal's
-    filter options, which is kept on the user as the memberships keep it (so the list reads no version of its own)."""
+    own missions' (`member_timezones`); every mission's for the committee, read once a request with the version of
+    the portal's filter options, which is kept on the user as the memberships keep it (so the list reads no version
+    of its own, nor the committee's memberships, which its list does not need)."""
     if not is_committee(user):
         return member_timezones(user)
-    _roles(user)  # first: reading the roles sets the version a committee member's memberships carry, if any
-    rows = list(
-        Mission.objects.annotate(options_version=options_cache.version_q())
-        .order_by("timezone", "id")
-        .values_list("timezone", "id", "options_version")
-    )
-    if getattr(user, "_options_version", None) is None and rows:
-        user._options_version = rows[0][2]  # the same on every row
-    return timeliness.zones_of((zone, pk) for zone, pk, _version in rows)
+    zones = getattr(user, "_all_zones", None)
+    if zones is None:
+        rows = list(
+            Mission.objects.annotate(options_version=options_cache.version_q())
+            .order_by("timezone", "id")
+            .values_list("timezone", "id", "options_version")
+        )
+        zones = user._all_zones = timeliness.zones_of((zone, pk) for zone, pk, _version in rows)
+        user._options_version = rows[0][2] if rows else None  # the same on every row
+    return zones
 
 
 def member_timezones(user) -> dict[str, list[int]]:

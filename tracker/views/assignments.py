@@ -38,7 +38,7 @@ def _detail_url(assignment_id: int, anchor: str = "") -> str:
 def assignment_list(request):
     user = request.user
     committee = permissions.is_committee(user)
-    mission_ids = permissions.mission_ids(user)
+    mission_ids = [] if committee else permissions.mission_ids(user)  # the committee sees every mission's work
     if not committee and not mission_ids:
         return render(request, "portal/no_mission.html")
 
