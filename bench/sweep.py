@@ -51,7 +51,6 @@ def baseline(now) -> int:
     from tracker.models import Assignment
     from tracker.reminders import emails
     from tracker.reminders import policy as rules
-    from tracker.reminders.models import ItemKind
 
     policy = rules.current()
     sent = 0
@@ -85,7 +84,7 @@ def baseline(now) -> int:
                         "mission": mission,
                         "day": day,
                         "user": user,
-                        "groups": [{"kind": kind, "label": ItemKind(kind).label, "items": [row], "tone": row["tone"]}],
+                        "groups": emails._groups([row]),
                         "items": [row],
                         "summary_line": row["when"],
                         "deadline_label": _("Deadline"),

@@ -379,12 +379,11 @@ class _Tally:
         dated = {f"t_{category}": Count("id", filter=dates) for category, (_s, dates) in self.parts.items()}
         return {"n": Count("*"), **dated}
 
-    @staticmethod
-    def empty() -> list[int]:
-        return [0] * len(Figures.FIELDS)
-
-    def add(self, counts: list[int], status: str, values) -> None:
-        """Adds one row's counts (`values` in the order of `columns`) to `counts`."""
+    def add(self, totals: dict, key, status: str, values) -> None:
+        """Adds one row's counts (`values` in the order of `columns`) to those of `key` in `totals`."""
+        counts = totals.get(key)
+        if counts is None:
+            counts = totals[key] = [0] * len(Figures.FIELDS)
         for column, at in self.plan[status]:
             counts[at] += values[column] or 0
 
@@ -531,7 +530,8 @@ class Scans:
             .annotate(**tally.aggregates(), last_report=Max("last_reported_at"))
             .values_list("mission_id", "status", "last_report", *tally.columns)
         )
-        out: dict[int, list] = {}
+        totals: dict[int, list[int]] = {}
+        last: dict[int, datetime.datetime] = {}
         try:
             rows = list(rows)
         except EmptyResultSet:
@@ -539,13 +539,10 @@ class Scans:
         for mission_id, status, last_report, *counts in rows:
             if status == Status.CANCELLED:
                 continue
-            entry = out.get(mission_id)
-            if entry is None:
-                entry = out[mission_id] = [tally.empty(), None]
-            tally.add(entry[0], status, counts)
-            if last_report is not None and (entry[1] is None or last_report > entry[1]):
-                entry[1] = last_report
-        return {pk: (Figures(*counts), last) for pk, (counts, last) in out.items()}
+            tally.add(totals, mission_id, status, counts)
+            if last_report is not None and (mission_id not in last or last_report > last[mission_id]):
+                last[mission_id] = last_report
+        return {pk: (Figures(*counts), last.get(pk)) for pk, counts in totals.items()}
 
     def _figures_of(self, mission: Mission) -> tuple[Figures, datetime.datetime | None]:
         return self._by_mission.get(mission.pk, (Figures(), None))
@@ -640,18 +637,20 @@ class Scans:
             f"FROM t INNER JOIN {qn(through.db_table)} h ON h.{col(through, 'task')} = t.task_id "
             f"GROUP BY h.{col(through, 'theme')}, t.status"
         )
-        out: dict[str, dict] = {"directive": {}, "commitment": {}, "theme": {}}
+        totals: dict[str, dict] = {"directive": {}, "commitment": {}, "theme": {}}
+        labels: dict[tuple, tuple] = {}
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         for kind, key, status, a, b, day, *counts in rows:
             if status == Status.CANCELLED:
                 continue
-            entry = out[kind].get(key)
-            if entry is None:
-                entry = out[kind][key] = ((a, b, day), tally.empty())
-            tally.add(entry[1], status, counts)
-        return {kind: {key: (labels, Figures(*c)) for key, (labels, c) in found.items()} for kind, found in out.items()}
+            tally.add(totals[kind], key, status, counts)
+            labels[kind, key] = (a, b, day)
+        return {
+            kind: {key: (labels[kind, key], Figures(*counts)) for key, counts in found.items()}
+            for kind, found in totals.items()
+        }
 
     def directives(self) -> list[Row]:
         rows = [
