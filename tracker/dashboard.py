@@ -614,24 +614,26 @@ class Scans:
         def col(meta, name):
             return qn(meta.get_field(name).column)
 
-        def labelled(kind, meta, key, labels):
+        def labelled(kind, meta, labels):
             """Sums per (directive or commitment, status), then their labels joined to those few rows."""
             label_cols = ", ".join(f"x.{col(meta, name)}" for name in labels)
             summed = ", ".join(f"g.{qn(c)}" for c in columns)
             # Only quoted table and column names and constant kinds go into the text; values are parameters.
             return (
                 f"SELECT '{kind}' AS kind, g.key, g.status, {label_cols}, {summed} FROM ("  # noqa: S608
-                f"SELECT k.{col(task, key)} AS key, t.status AS status, {sums} "
-                f"FROM t INNER JOIN {qn(task.db_table)} k ON k.{qn(task.pk.column)} = t.task_id "
-                f"GROUP BY k.{col(task, key)}, t.status) g "
+                f"SELECT t.{kind}_key AS key, t.status AS status, {sums} "
+                f"FROM t GROUP BY t.{kind}_key, t.status) g "
                 f"LEFT OUTER JOIN {qn(meta.db_table)} x ON x.{qn(meta.pk.column)} = g.key"
             )
 
+        # Each task's counts by status (ts), with its directive and commitment joined once (t) for both their sums.
         sql = (
-            f"WITH t AS ({inner_sql}) "
-            + labelled("directive", directive, "directive", ("title", "number", "issued_on"))
+            f"WITH ts AS ({inner_sql}), "  # noqa: S608
+            f"t AS (SELECT ts.*, k.{col(task, 'directive')} AS directive_key, k.{col(task, 'commitment')} AS "
+            f"commitment_key FROM ts INNER JOIN {qn(task.db_table)} k ON k.{qn(task.pk.column)} = ts.task_id) "
+            + labelled("directive", directive, ("title", "number", "issued_on"))
             + " UNION ALL "
-            + labelled("commitment", commitment, "commitment", ("title", "partners", "signed_on"))
+            + labelled("commitment", commitment, ("title", "partners", "signed_on"))
             + " UNION ALL "
             + f"SELECT 'theme' AS kind, h.{col(through, 'theme')} AS key, t.status, NULL, NULL, NULL, {sums} "  # noqa: S608
             f"FROM t INNER JOIN {qn(through.db_table)} h ON h.{col(through, 'task')} = t.task_id "
