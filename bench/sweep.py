@@ -15,8 +15,8 @@ server.
   one e-mail per assignment and recipient, each over a new SMTP connection. Each is the product's e-mail (its
   HTML and text templates, in the recipient's language) with that one assignment in it, so that both send
   the same kind of message. Like any reminder job that must not send a reminder twice, it keeps a log: before
-  each e-mail it looks for the row that says it went, after it writes one (its table `BASELINE_LOG`, one row per
-  assignment, recipient, kind and day, committed as it goes).
+  each e-mail it looks for the row that says it went, after it writes one (its table
+  `bench_baseline_reminder_log`, one row per assignment, recipient, kind and day, committed as it goes).
 
 Between the warm-up and the timed run, the reminder logs' statistics are brought up to date (ANALYZE), as
 autovacuum keeps them for a log in service: the bench empties the log before each run, and the planner would
@@ -29,8 +29,6 @@ import os
 import resource
 import sys
 import time
-
-BASELINE_LOG = "bench_baseline_reminder_log"
 
 
 def _rss_mb() -> float:
@@ -142,12 +140,13 @@ def main() -> int:
     mode, now = sys.argv[1], parse_datetime(sys.argv[2])
     run = product if mode == "product" else baseline
 
-    logs = [ReminderDelivery._meta.db_table, ReminderItem._meta.db_table, BASELINE_LOG]
+    logs = [ReminderDelivery._meta.db_table, ReminderItem._meta.db_table, "bench_baseline_reminder_log"]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {BASELINE_LOG} (id bigserial PRIMARY KEY, assignment_id bigint NOT NULL, "
-            "recipient varchar(254) NOT NULL, kind varchar(20) NOT NULL, local_date date NOT NULL, "
-            "sent_at timestamptz NOT NULL, UNIQUE (assignment_id, recipient, kind, local_date))"
+            "CREATE TABLE IF NOT EXISTS bench_baseline_reminder_log (id bigserial PRIMARY KEY, "
+            "assignment_id bigint NOT NULL, recipient varchar(254) NOT NULL, kind varchar(20) NOT NULL, "
+            "local_date date NOT NULL, sent_at timestamptz NOT NULL, "
+            "UNIQUE (assignment_id, recipient, kind, local_date))"
         )
 
     def empty_log():

@@ -24,7 +24,7 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, I
 from rest_framework.response import Response
 
 from missions.models import Mission
-from tracker import permissions, selectors, services, timeliness
+from tracker import permissions, selectors, services
 from tracker.api import serializers as s
 from tracker.api.base import FilterBackend, OrderingFilter
 from tracker.filters import (
@@ -192,8 +192,9 @@ class TaskViewSet(CatalogueViewSet):
 class ZonesMixin:
     @cached_property
     def zones(self) -> dict[str, list[int]]:
-        """The missions' time zones, read once per request for the timeliness annotation and filter."""
-        return timeliness.mission_timezones()
+        """The time zones of the work the user sees, for the timeliness annotation and filter: read once a request,
+        a member's with their memberships (`permissions.visible_timezones`, as the portal's list)."""
+        return permissions.visible_timezones(self.request.user)
 
 
 @extend_schema_view(
