@@ -44,6 +44,8 @@ class Case:
     repeat: int | None = None  # None: BENCH_REPEAT
     # The callables time themselves (in another process) and return a Sample.
     self_timed: bool = False
+    # Run untimed before each call (warm-up, timed and counted), e.g. the write a first view comes after.
+    before: Callable[[], object] | None = None
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,10 @@ def _p95(samples: list[float]) -> float:
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
 
 
-def _count_queries(fn: Callable[[], object]) -> int:
+def _count_queries(fn: Callable[[], object], before: Callable[[], object] | None = None) -> int:
     """The SQL statements a call sends, BEGIN and COMMIT (and savepoints) aside."""
+    if before is not None:
+        before()
     with CaptureQueriesContext(connection) as ctx:
         fn()
     return sum(1 for q in ctx.captured_queries if not q["sql"].upper().startswith(TRANSACTION_CONTROL))
@@ -115,18 +119,21 @@ def measure(case: Case, *, warmup: int, repeat: int) -> Row:
     fns = [case.run] + ([case.baseline] if case.baseline else [])
     if case.self_timed:
         return _measure_self_timed(case, fns, warmup=warmup, repeat=repeat)
+    before = case.before or (lambda: None)
     for _ in range(warmup):
         for fn in fns:
+            before()
             fn()
     samples: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
         for fn, times in zip(fns, samples, strict=True):
+            before()
             gc.collect()  # untimed: each call pays for its own garbage, not for the previous call's
             started = time.perf_counter()
             fn()
             times.append((time.perf_counter() - started) * 1000)
     figures = [
-        Figures(statistics.median(times), _p95(times), _count_queries(fn))
+        Figures(statistics.median(times), _p95(times), _count_queries(fn, case.before))
         for fn, times in zip(fns, samples, strict=True)
     ]
     return Row(case, figures[0], figures[1] if case.baseline else None)

@@ -31,6 +31,22 @@ def store(key: str, value: Any, *, timeout: int, what: str) -> None:
         logger.warning("%s cache: write failed", what, exc_info=True)
 
 
+def read_many(keys: list[str], *, what: str) -> dict[str, Any]:
+    """The values cached under any of `keys`, by key (those missing left out), in one round trip."""
+    try:
+        return cache.get_many(keys)
+    except Exception:  # as in `read`
+        logger.warning("%s cache: read failed", what, exc_info=True)
+        return {}
+
+
+def store_many(values: dict[str, Any], *, timeout: int, what: str) -> None:
+    try:
+        cache.set_many(values, timeout=timeout)
+    except Exception:  # as in `read`
+        logger.warning("%s cache: write failed", what, exc_info=True)
+
+
 def remember(key: str, compute: Callable[[], T], *, timeout: int, what: str) -> T:
     """The value cached under `key`, or `compute()`'s, then cached for `timeout` seconds."""
     value = read(key, what=what)

@@ -17,7 +17,10 @@ What the figures mean (the dashboard shows these notes to its readers):
 """
 
 import datetime
+import functools
 import hashlib
+import json
+import operator
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -304,8 +307,17 @@ DEFAULT_MISSION_SORT = "worst"
 # (`timeliness.parts`): far cheaper than ten conditional counts per row. Cancelled work is counted in its
 # own group and left out here, which spares a test on every row.
 # Each scan's result is cached under the database's state, the scope and each time zone's day
-# (`Scans._cache_key_base`): the page read again with nothing written since costs none of the three; the first view
-# after any write reads them afresh. The missions, the themes and the pending extensions are always read.
+# (`Scans._cache_key_base`): the page read again with nothing written since costs none of the three.
+# The two assignment scans are also cached in three slices, so that the first view after a write counts again only
+# what the write can have changed:
+# - open work (not started, in progress, blocked), under the database's state as above: counted afresh after any
+#   write, as a report moves it and its timeliness moves with the days;
+# - settled work (completed or cancelled) whose deadline is before the previous year (`Scans._cutoff`), and
+# - settled work with a later deadline, each under the tokens of its deadline years and of the tasks' structure
+#   (`SettledWork`, replaced by database triggers in the transaction of any write that changes them, however it
+#   is made). A report on open work changes neither; a completion changes the recent slice, rarely the old one.
+# The slices a view misses are counted in one statement (a column says each row's slice), so a view sends as many
+# statements as before. The missions, the themes and the pending extensions are always read.
 
 
 @dataclass
@@ -346,6 +358,16 @@ _DATA_STATE = RawSQL(
 )
 # What the scans count changes with this module and the timeliness rule (their code, DUE_SOON_DAYS, …): entries
 # made by other code are not read, in a rolling deploy either.
+# The settled work's tokens by deadline year (`SettledWork`; year 0, the tasks' structure), with which database, role
+# and schemas the statement reads, as JSON; NULL where `_DATA_STATE` is.
+_SETTLED_STATE = RawSQL(  # noqa: S611 (constant text)
+    "CASE WHEN pg_current_xact_id_if_assigned() IS NULL AND NOT pg_is_in_recovery()"
+    " THEN json_build_array(current_database(), current_user, current_setting('search_path'),"
+    " (SELECT json_object_agg(year, token ORDER BY year) FROM tracker_settledwork))::text END",
+    (),
+    output_field=CharField(),
+)
+SETTLED_STATUSES = [Status.COMPLETED, Status.CANCELLED]
 _CODE = hashlib.sha256(Path(__file__).read_bytes() + Path(timeliness.__file__).read_bytes()).hexdigest()
 
 
@@ -388,6 +410,29 @@ class _Tally:
             counts[at] += values[column] or 0
 
 
+def _add(totals: dict, key, counts: list[int]) -> None:
+    """Adds counts (in the order of `Figures.FIELDS`) to those of `key` in `totals`."""
+    mine = totals.get(key)
+    if mine is None:
+        totals[key] = list(counts)
+    else:
+        for i, n in enumerate(counts):
+            mine[i] += n
+
+
+def _slicing(slices: list[Q], *, everything: bool) -> tuple[Q, Value | Case]:
+    """The rows of the given slices (all rows when they are `everything`), and each row's slice as a column."""
+    where = Q() if everything else functools.reduce(operator.or_, slices)
+    if len(slices) == 1:
+        return where, Value(0, output_field=IntegerField())
+    whens = [When(q, then=Value(i)) for i, q in enumerate(slices[:-1])]
+    return where, Case(*whens, default=Value(len(slices) - 1), output_field=IntegerField())
+
+
+def _key(base: tuple, name: str, extra: tuple) -> str:
+    return "dashboard-scan:" + hashlib.sha256(repr((*base, name, extra)).encode()).hexdigest()
+
+
 def _sum(figures: Iterable[Figures]) -> Figures:
     total = Figures()
     for f in figures:
@@ -425,7 +470,8 @@ class Scans:
         """Every mission (their time zones, regions and names), with two counts the page shows along."""
         pending = ExtensionRequest.objects.filter(self.scope.q("assignment__"), state=ExtensionRequest.State.PENDING)
         without_tasks = Commitment.objects.filter(tasks__isnull=True)
-        state = {"data_state": _DATA_STATE} if connection.vendor == "postgresql" else {}
+        postgresql = connection.vendor == "postgresql"
+        state = {"data_state": _DATA_STATE, "settled_state": _SETTLED_STATE} if postgresql else {}
         return list(
             Mission.objects.annotate(
                 pending_extensions_count=_CountOf(pending.order_by().values("pk")),
@@ -478,17 +524,68 @@ class Scans:
         database = connection.settings_dict
         return (_CODE, settings.TIME_ZONE, database["HOST"], database["PORT"], state, self.scope, days)
 
+    @cached_property
+    def _cutoff(self) -> datetime.date:
+        """Settled work with an earlier deadline is cached apart from the more recent (see above): the first of
+        January of last year in Ha Noi, so that a completion, which comes around its deadline, seldom concerns it."""
+        return datetime.date(committee_today(self.now).year - 1, 1, 1)
+
+    @cached_property
+    def _settled_key_base(self) -> tuple | None:
+        """What both settled slices' keys hold (the tokens apart); None when they cannot be told."""
+        raw = getattr(self.all_missions[0], "settled_state", None) if self.all_missions else None
+        if raw is None:
+            return None
+        database, user, search_path, tokens = json.loads(raw)
+        database_settings = connection.settings_dict
+        regions = [m.pk for m in self.all_missions if m.region == self.scope.region] if self.scope.region else None
+        base = (_CODE, database_settings["HOST"], database_settings["PORT"], database, user, search_path)
+        return (*base, self.scope, regions, {int(year): token for year, token in (tokens or {}).items()})
+
+    def _can_cache(self) -> bool:
+        """Not inside a transaction: it may write between reading the state and a scan, which would count its
+        uncommitted work; nor when given the zones without the missions (no query made just for the state)."""
+        return not (connection.in_atomic_block or (self._zones is not None and "all_missions" not in self.__dict__))
+
     def _cached(self, name: str, compute: Callable[[], T], *extra) -> T:
         """`compute()`'s result, from the cache when the same scan was made on the same data (see
-        `_cache_key_base`). Not inside a transaction: it may write between reading the state and a scan, which would
-        count its uncommitted work."""
-        if connection.in_atomic_block or (self._zones is not None and "all_missions" not in self.__dict__):
-            return compute()  # (given the zones, the scans need not read the missions: no query just for the state)
-        base = self._cache_key_base
+        `_cache_key_base`)."""
+        base = self._cache_key_base if self._can_cache() else None
         if base is None:
             return compute()
-        key = "dashboard-scan:" + hashlib.sha256(repr((*base, name, extra)).encode()).hexdigest()
-        return cache.remember(key, compute, timeout=SCANS_CACHE_TIMEOUT, what="dashboard figures")
+        return cache.remember(_key(base, name, extra), compute, timeout=SCANS_CACHE_TIMEOUT, what="dashboard figures")
+
+    def _slices(self, name: str) -> list[tuple[Q, str]] | None:
+        """The slices of an assignment scan with their cache keys (see above); None when they cannot be cached."""
+        if not self._can_cache() or self._cache_key_base is None or self._settled_key_base is None:
+            return None
+        *settled, tokens = self._settled_key_base
+        year = self._cutoff.year
+        old = {y: token for y, token in tokens.items() if y < year}
+        recent = {y: token for y, token in tokens.items() if y >= year}
+        structure = tokens.get(0)
+        settled_q, cutoff = Q(status__in=SETTLED_STATUSES), self._cutoff
+        return [
+            (Q(status__in=timeliness.OPEN_STATUSES), _key(self._cache_key_base, name, ("open",))),
+            (settled_q & Q(deadline__lt=cutoff), _key(settled, name, ("old", cutoff, structure, old))),
+            (settled_q & Q(deadline__gte=cutoff), _key(settled, name, ("recent", cutoff, structure, recent))),
+        ]
+
+    def _sliced(self, name: str, scan: Callable[[list[Q]], list[T]]) -> list[T]:
+        """Each slice's result of `scan` (which counts the slices it is given in one statement), from the cache
+        where it holds them; one slice, all the work, when they cannot be cached."""
+        slices = self._slices(name)
+        if slices is None:
+            return scan([Q()], everything=True)
+        keys = [key for _q, key in slices]
+        found = cache.read_many(keys, what="dashboard figures")
+        missing = [i for i, key in enumerate(keys) if found.get(key) is None]
+        if missing:
+            counted = scan([slices[i][0] for i in missing], everything=len(missing) == len(slices))
+            fresh = {keys[i]: value for i, value in zip(missing, counted, strict=True)}
+            cache.store_many(fresh, timeout=SCANS_CACHE_TIMEOUT, what="dashboard figures")
+            found.update(fresh)
+        return [found[key] for key in keys]
 
     def _missions_in_scope(self) -> list[Mission]:
         s = self.scope
@@ -519,30 +616,41 @@ class Scans:
 
     @cached_property
     def _by_mission(self) -> dict[int, tuple[Figures, datetime.datetime | None]]:
-        return self._cached("by_mission", self._scan_by_mission)
-
-    def _scan_by_mission(self) -> dict[int, tuple[Figures, datetime.datetime | None]]:
-        tally = _Tally(self.parts)
-        rows = (
-            Assignment.objects.filter(self._where())
-            .order_by()
-            .values("mission_id", "status")
-            .annotate(**tally.aggregates(), last_report=Max("last_reported_at"))
-            .values_list("mission_id", "status", "last_report", *tally.columns)
-        )
         totals: dict[int, list[int]] = {}
         last: dict[int, datetime.datetime] = {}
+        for counted, reported in self._sliced("by_mission", self._scan_by_mission):
+            for mission_id, counts in counted.items():
+                _add(totals, mission_id, counts)
+            for mission_id, when in reported.items():
+                if mission_id not in last or when > last[mission_id]:
+                    last[mission_id] = when
+        return {pk: (Figures(*counts), last.get(pk)) for pk, counts in totals.items()}
+
+    def _scan_by_mission(self, slices: list[Q], *, everything: bool) -> list[tuple[dict, dict]]:
+        """For each slice: {mission id: counts in the order of `Figures.FIELDS`}, {mission id: last report}."""
+        tally = _Tally(self.parts)
+        where, slice_no = _slicing(slices, everything=everything)
+        rows = (
+            Assignment.objects.filter(self._where(), where)
+            .order_by()
+            .annotate(slice_no=slice_no)
+            .values("slice_no", "mission_id", "status")
+            .annotate(**tally.aggregates(), last_report=Max("last_reported_at"))
+            .values_list("slice_no", "mission_id", "status", "last_report", *tally.columns)
+        )
+        found: list[tuple[dict, dict]] = [({}, {}) for _ in slices]
         try:
             rows = list(rows)
         except EmptyResultSet:
             rows = []
-        for mission_id, status, last_report, *counts in rows:
+        for at, mission_id, status, last_report, *counts in rows:
             if status == Status.CANCELLED:
                 continue
+            totals, last = found[at]
             tally.add(totals, mission_id, status, counts)
             if last_report is not None and (mission_id not in last or last_report > last[mission_id]):
                 last[mission_id] = last_report
-        return {pk: (Figures(*counts), last.get(pk)) for pk, counts in totals.items()}
+        return found
 
     def _figures_of(self, mission: Mission) -> tuple[Figures, datetime.datetime | None]:
         return self._by_mission.get(mission.pk, (Figures(), None))
@@ -590,20 +698,34 @@ class Scans:
     @cached_property
     def _by_task(self) -> dict[str, dict]:
         """{"directive"|"commitment"|"theme": {key: (labels, Figures)}}: one statement."""
-        return self._cached("by_task", self._scan_by_task)
+        totals: dict[str, dict] = {"directive": {}, "commitment": {}, "theme": {}}
+        labels: dict[tuple, tuple] = {}
+        for counted, labelled in self._sliced("by_task", self._scan_by_task):
+            for kind, found in counted.items():
+                for key, counts in found.items():
+                    _add(totals[kind], key, counts)
+            labels.update(labelled)
+        return {
+            kind: {key: (labels[kind, key], Figures(*counts)) for key, counts in found.items()}
+            for kind, found in totals.items()
+        }
 
-    def _scan_by_task(self) -> dict[str, dict]:
+    def _scan_by_task(self, slices: list[Q], *, everything: bool) -> list[tuple[dict, dict]]:
+        """For each slice: {kind: {key: counts in the order of `Figures.FIELDS`}}, {(kind, key): labels}."""
         tally = _Tally(self.parts)
+        where, slice_no = _slicing(slices, everything=everything)
+        found: list[tuple[dict, dict]] = [({"directive": {}, "commitment": {}, "theme": {}}, {}) for _ in slices]
         inner = (
-            Assignment.objects.filter(self._where())
+            Assignment.objects.filter(self._where(), where)
             .order_by()
-            .values("task_id", "status")
+            .annotate(slice_no=slice_no)
+            .values("slice_no", "task_id", "status")
             .annotate(**tally.aggregates())
         )
         try:
             inner_sql, params = inner.query.sql_with_params()
         except EmptyResultSet:
-            return {"directive": {}, "commitment": {}, "theme": {}}
+            return found
         qn = connection.ops.quote_name
         columns = tally.columns
         # Counts summed as integers (PostgreSQL sums bigints as numeric, slower by a tenth of the statement).
@@ -620,9 +742,9 @@ class Scans:
             summed = ", ".join(f"g.{qn(c)}" for c in columns)
             # Only quoted table and column names and constant kinds go into the text; values are parameters.
             return (
-                f"SELECT '{kind}' AS kind, g.key, g.status, {label_cols}, {summed} FROM ("  # noqa: S608
-                f"SELECT t.{kind}_key AS key, t.status AS status, {sums} "
-                f"FROM t GROUP BY t.{kind}_key, t.status) g "
+                f"SELECT '{kind}' AS kind, g.slice_no, g.key, g.status, {label_cols}, {summed} FROM ("  # noqa: S608
+                f"SELECT t.slice_no, t.{kind}_key AS key, t.status AS status, {sums} "
+                f"FROM t GROUP BY t.slice_no, t.{kind}_key, t.status) g "
                 f"LEFT OUTER JOIN {qn(meta.db_table)} x ON x.{qn(meta.pk.column)} = g.key"
             )
 
@@ -635,24 +757,20 @@ class Scans:
             + " UNION ALL "
             + labelled("commitment", commitment, ("title", "partners", "signed_on"))
             + " UNION ALL "
-            + f"SELECT 'theme' AS kind, h.{col(through, 'theme')} AS key, t.status, NULL, NULL, NULL, {sums} "  # noqa: S608
-            f"FROM t INNER JOIN {qn(through.db_table)} h ON h.{col(through, 'task')} = t.task_id "
-            f"GROUP BY h.{col(through, 'theme')}, t.status"
+            + f"SELECT 'theme' AS kind, t.slice_no, h.{col(through, 'theme')} AS key, t.status, NULL, NULL, NULL, "  # noqa: S608
+            f"{sums} FROM t INNER JOIN {qn(through.db_table)} h ON h.{col(through, 'task')} = t.task_id "
+            f"GROUP BY t.slice_no, h.{col(through, 'theme')}, t.status"
         )
-        totals: dict[str, dict] = {"directive": {}, "commitment": {}, "theme": {}}
-        labels: dict[tuple, tuple] = {}
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        for kind, key, status, a, b, day, *counts in rows:
+        for kind, at, key, status, a, b, day, *counts in rows:
             if status == Status.CANCELLED:
                 continue
+            totals, labels = found[at]
             tally.add(totals[kind], key, status, counts)
             labels[kind, key] = (a, b, day)
-        return {
-            kind: {key: (labels[kind, key], Figures(*counts)) for key, counts in found.items()}
-            for kind, found in totals.items()
-        }
+        return found
 
     def directives(self) -> list[Row]:
         rows = [

@@ -403,6 +403,20 @@ class DataVersion(models.Model):
         return f"{self.name} · {self.version}"
 
 
+
+class SettledWork(models.Model):
+    """A token for each deadline year of the settled (completed or cancelled) assignments, and for year 0 the
+    tasks' directives, commitments and themes: replaced by database triggers (PostgreSQL) in the transaction of
+    every write that changes what the dashboard counts of them, however it is made. The dashboard keeps its
+    counts of settled work under these tokens (`tracker.dashboard`), so a report on open work leaves them valid.
+    """
+
+    year = models.IntegerField(primary_key=True)
+    token = models.UUIDField()
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.token}"
+
 # The committee's action log in the admin (a proxy of Django's LogEntry), the outbox of e-mail that people's
 # actions trigger, and the reminder policy, preferences and delivery log, each living with its own code.
 from tracker.audit import AdminAction  # noqa: E402,F401
