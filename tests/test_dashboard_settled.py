@@ -11,6 +11,7 @@ from unittest import mock
 import pytest
 from django.db import connection
 from django.db.models import CharField, Value
+from django.utils import timezone
 
 from missions.models import Mission
 from tests import dashboard_data as data
@@ -29,8 +30,8 @@ def world():
     return data.build()
 
 
-def tokens() -> dict[int, str]:
-    return {year: str(token) for year, token in SettledWork.objects.values_list("year", "token")}
+def tokens() -> dict[str, str]:
+    return {name: str(token) for name, token in SettledWork.objects.values_list("name", "token")}
 
 
 def shown(dash: dashboard.Dashboard) -> tuple:
@@ -53,7 +54,8 @@ def cached(scope=EVERYTHING, now=data.NOW) -> tuple:
 
 def counted_afresh(scope=EVERYTHING, now=data.NOW) -> tuple:
     """The same page with nothing read from the cache or written to it."""
-    with mock.patch.object(dashboard, "_DATA_STATE", Value(None, output_field=CharField())):
+    unknown = Value(None, output_field=CharField())
+    with mock.patch.object(dashboard, "_DATA_STATE", unknown), mock.patch.object(dashboard, "_SETTLED_STATE", unknown):
         return shown(dashboard.dashboard(scope, now=now))
 
 
@@ -100,12 +102,27 @@ def imported(world) -> None:
 
 def test_a_report_on_open_work_leaves_every_token_and_a_completion_replaces_its_deadline_years(world):
     before = tokens()
-    assert set(before) == {0, 2024}  # the structure, and the year of every settled deadline
-    report(world, "A8", "in_progress", percent=30)
+    assert set(before) == {"structure", "reports", "deadline:2024"}  # the year of every settled deadline
+    report(world, "A8", "in_progress", percent=30, now=None)  # filed now, as through the portal
     assert tokens() == before
-    report(world, "A8", "completed", percent=100)
+    report(world, "A8", "completed", percent=100, now=None)
     after = tokens()
-    assert after[0] == before[0] and after[2024] != before[2024]
+    assert after["deadline:2024"] != before["deadline:2024"]
+    assert (after["structure"], after["reports"]) == (before["structure"], before["reports"])
+
+
+def test_the_reports_of_closed_months_change_with_a_late_filing_a_cancellation_or_a_move(world):
+    before = tokens()
+    report(world, "A6", "in_progress", now=timezone.now() - datetime.timedelta(days=29))
+    assert tokens()["reports"] == before["reports"]  # within the month or so the trend always counts
+    report(world, "A6", "in_progress", now=timezone.now() - datetime.timedelta(days=31))  # an import of old work
+    late = tokens()["reports"]
+    assert late != before["reports"]
+    report(world, "A7", "cancelled", by="committee", percent=0, now=None)  # its reports leave the trend
+    cancelled = tokens()["reports"]
+    assert cancelled != late
+    Assignment.objects.filter(pk=world["assignments"]["A3"].pk).update(mission=world["missions"]["DD"])
+    assert tokens()["reports"] != cancelled  # its reports now count for another mission's region
 
 
 def test_writes_by_any_path_replace_the_tokens_they_concern(world):
@@ -114,17 +131,20 @@ def test_writes_by_any_path_replace_the_tokens_they_concern(world):
     with connection.cursor() as cursor:  # raw SQL, as a console or a restore writes: no Django signal
         cursor.execute(f"UPDATE {Assignment._meta.db_table} SET deadline = '2021-05-31' WHERE id = %s", [a2.pk])
     moved = tokens()
-    assert moved[2024] != before[2024] and moved[2021] and moved[0] == before[0]  # the year it left and entered
+    # the year it left and the year it entered
+    assert moved["deadline:2024"] != before["deadline:2024"] and moved["deadline:2021"]
+    assert moved["structure"] == before["structure"]
 
     Directive.objects.filter(title="D2").update(title="D2, amended")  # a label the dashboard shows
     relabelled = tokens()
-    assert relabelled[0] != moved[0] and relabelled[2024] == moved[2024]
+    assert relabelled["structure"] != moved["structure"] and relabelled["deadline:2024"] == moved["deadline:2024"]
 
     Task.objects.get(title="K4").themes.add(*world["themes"].values())  # how tasks sum into themes
-    assert tokens()[0] != relabelled[0]
+    themed = tokens()
+    assert themed["structure"] != relabelled["structure"]
 
     Assignment.objects.filter(pk=world["assignments"]["A5"].pk).update(percent=5)  # open work: nothing
-    assert tokens()[0] != relabelled[0] and tokens()[2024] == relabelled[2024]
+    assert tokens() == themed
 
 
 # --- what the committee sees -------------------------------------------------------------------------------
@@ -134,9 +154,11 @@ def test_after_each_kind_of_write_the_dashboard_shows_what_a_fresh_count_shows(w
     a = world["assignments"]
     writes = [
         ("a progress report", lambda: report(world, "A7", "in_progress", percent=80)),
+        ("a report filed for March (an import)", lambda: report(world, "A6", "in_progress", now=data.at("2024-03-10"))),
         ("a completion", lambda: report(world, "A8", "completed", percent=100)),
         ("a reopening", lambda: report(world, "A2", "in_progress", by="committee")),
-        ("a cancellation", lambda: report(world, "A5", "cancelled", by="committee", percent=0)),
+        ("a cancellation", lambda: report(world, "A7", "cancelled", by="committee", percent=0)),
+        ("work moved out of Paris", lambda: Assignment.objects.filter(pk=a["A11"].pk).update(mission=a["A3"].mission)),
         (
             "a completion day moved in SQL (on time to late)",
             lambda: Assignment.objects.filter(pk=a["A1"].pk).update(completed_on=datetime.date(2024, 4, 2)),
@@ -177,6 +199,23 @@ def test_a_completion_counts_again_the_settled_work_of_its_years_only(world):
     report(world, "A7", "in_progress", percent=90)
     assert slices_counted(now=LATER) == [1, 1]
     assert cached(now=LATER) == counted_afresh(now=LATER)
+
+
+def test_a_report_filed_now_counts_again_the_trend_of_open_months_only(world):
+    cached()
+    report(world, "A7", "in_progress", percent=80, now=None)
+    asked = []
+    scan_trend = Scans._scan_trend
+
+    def spy(self, months, *, reports, cancelled):
+        asked.append((list(reports), cancelled))
+        return scan_trend(self, months, reports=reports, cancelled=cancelled)
+
+    with mock.patch.object(Scans, "_scan_trend", spy):
+        assert cached() == counted_afresh()
+    # The last twelve months to June 2024: May ended after 11 May (35 days before 15 June), so May and June are
+    # counted; the other ten months' reports, and those on cancelled work, come from the cache.
+    assert asked == [([10, 11], False), ([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], True)]
 
 
 def test_inside_a_transaction_nothing_is_read_from_the_cache(world):

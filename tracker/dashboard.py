@@ -358,16 +358,19 @@ _DATA_STATE = RawSQL(
 )
 # What the scans count changes with this module and the timeliness rule (their code, DUE_SOON_DAYS, …): entries
 # made by other code are not read, in a rolling deploy either.
-# The settled work's tokens by deadline year (`SettledWork`; year 0, the tasks' structure), with which database, role
-# and schemas the statement reads, as JSON; NULL where `_DATA_STATE` is.
+# The settled work's tokens (`SettledWork`), with which database, role and schemas the statement reads, as JSON;
+# NULL where `_DATA_STATE` is.
 _SETTLED_STATE = RawSQL(  # noqa: S611 (constant text)
     "CASE WHEN pg_current_xact_id_if_assigned() IS NULL AND NOT pg_is_in_recovery()"
     " THEN json_build_array(current_database(), current_user, current_setting('search_path'),"
-    " (SELECT json_object_agg(year, token ORDER BY year) FROM tracker_settledwork))::text END",
+    " (SELECT json_object_agg(name, token ORDER BY name) FROM tracker_settledwork))::text END",
     (),
     output_field=CharField(),
 )
 SETTLED_STATUSES = [Status.COMPLETED, Status.CANCELLED]
+# The trend's months that ended longer ago than this are closed: their reports are counted under the "reports"
+# token, which the database replaces for a report filed with a time more than 30 days ago (`SettledWork`).
+CLOSED_AFTER = datetime.timedelta(days=35)
 _CODE = hashlib.sha256(Path(__file__).read_bytes() + Path(timeliness.__file__).read_bytes()).hexdigest()
 
 
@@ -532,7 +535,7 @@ class Scans:
 
     @cached_property
     def _settled_key_base(self) -> tuple | None:
-        """What both settled slices' keys hold (the tokens apart); None when they cannot be told."""
+        """What the keys of settled work's counts hold, and the tokens by name; None when they cannot be told."""
         raw = getattr(self.all_missions[0], "settled_state", None) if self.all_missions else None
         if raw is None:
             return None
@@ -540,7 +543,7 @@ class Scans:
         database_settings = connection.settings_dict
         regions = [m.pk for m in self.all_missions if m.region == self.scope.region] if self.scope.region else None
         base = (_CODE, database_settings["HOST"], database_settings["PORT"], database, user, search_path)
-        return (*base, self.scope, regions, {int(year): token for year, token in (tokens or {}).items()})
+        return (*base, self.scope, regions, tokens or {})
 
     def _can_cache(self) -> bool:
         """Not inside a transaction: it may write between reading the state and a scan, which would count its
@@ -560,10 +563,10 @@ class Scans:
         if not self._can_cache() or self._cache_key_base is None or self._settled_key_base is None:
             return None
         *settled, tokens = self._settled_key_base
-        year = self._cutoff.year
-        old = {y: token for y, token in tokens.items() if y < year}
-        recent = {y: token for y, token in tokens.items() if y >= year}
-        structure = tokens.get(0)
+        years = {int(name.removeprefix("deadline:")): t for name, t in tokens.items() if name.startswith("deadline:")}
+        old = {year: token for year, token in years.items() if year < self._cutoff.year}
+        recent = {year: token for year, token in years.items() if year >= self._cutoff.year}
+        structure = tokens.get("structure")
         settled_q, cutoff = Q(status__in=SETTLED_STATUSES), self._cutoff
         return [
             (Q(status__in=timeliness.OPEN_STATUSES), _key(self._cache_key_base, name, ("open",))),
@@ -801,9 +804,44 @@ class Scans:
         months = months or trend_months(self.scope, self.now)
         if not months:
             return []
-        return self._cached("trend", lambda: self._scan_trend(months), months)
+        return self._cached("trend", lambda: self._trend(months), months)
 
-    def _scan_trend(self, months: list[tuple[datetime.date, datetime.date]]) -> list[TrendPoint]:
+    def _trend(self, months: list[tuple[datetime.date, datetime.date]]) -> list[TrendPoint]:
+        """The trend, with the reports of closed months (filed, and on cancelled work) from the cache where it
+        holds them: they change only with what replaces the "reports" token (see `SettledWork`)."""
+        closing = committee_today(self.now) - CLOSED_AFTER
+        live = [i for i, (_start, end) in enumerate(months) if end >= closing]
+        key = None
+        if self._can_cache() and self._settled_key_base is not None:
+            *settled, tokens = self._settled_key_base
+            key = _key(settled, "trend-closed", (months, live, tokens.get("structure"), tokens.get("reports")))
+        closed = cache.read(key, what="dashboard figures") if key else None
+        if closed is not None:
+            counted = self._scan_trend(months, reports=live, cancelled=False)
+            counted.update(closed)
+        else:
+            counted = self._scan_trend(months, reports=range(len(months)), cancelled=True)
+            if key:
+                closed = {
+                    (kind, i): n
+                    for (kind, i), n in counted.items()
+                    if kind == "cancelled" or (kind == "reports" and i not in live)
+                }
+                cache.store(key, closed, timeout=SCANS_CACHE_TIMEOUT, what="dashboard figures")
+
+        def get(kind: str, i: int) -> int:
+            return counted.get((kind, i), 0)
+
+        return [
+            TrendPoint(start, get("completed", i), get("fell_overdue", i), get("reports", i) - get("cancelled", i))
+            for i, (start, _end) in enumerate(months)
+        ]
+
+    def _scan_trend(
+        self, months: list[tuple[datetime.date, datetime.date]], *, reports: Iterable[int], cancelled: bool
+    ) -> dict[tuple[str, int], int]:
+        """{(kind, month's index): count} of the given months' completions and assignments that fell overdue, the
+        reports filed in the months listed in `reports`, and with `cancelled` those on cancelled work."""
         conds = timeliness.conditions(self.now, self.zones)
         fell_overdue = conds[Timeliness.OVERDUE] | conds[Timeliness.COMPLETED_LATE]
         day = datetime.timedelta(days=1)
@@ -846,30 +884,24 @@ class Scans:
         ends = [_committee_midnight(end + day) for _start, end in months]
         # A year's reports are a fifth of a million: each month is counted over its own range of the index
         # (an index-only count), which is a third of the time of putting every report in its month with a CASE.
-        reports = [
-            filed.filter(created_at__gte=_committee_midnight(start), created_at__lt=ends[i])
+        parts = [
+            filed.filter(created_at__gte=_committee_midnight(months[i][0]), created_at__lt=ends[i])
             .order_by()
             .annotate(kind=Value("reports"), month=Value(i))
             .values("kind", "month")
             .annotate(n=Count("created_at"))
-            for i, (start, _end) in enumerate(months)
+            for i in reports
         ]
-        cancelled = part(filed.filter(assignment__status=Status.CANCELLED), "cancelled", "created_at", ends)
+        if cancelled:
+            parts.append(part(filed.filter(assignment__status=Status.CANCELLED), "cancelled", "created_at", ends))
         counted: dict[tuple[str, int], int] = {}
         try:
-            for row in completed.union(overdue, *reports, cancelled, all=True):
+            for row in completed.union(overdue, *parts, all=True):
                 if row["month"] is not None:
                     counted[row["kind"], row["month"]] = int(row["n"])
         except EmptyResultSet:
             pass
-
-        def get(kind: str, i: int) -> int:
-            return counted.get((kind, i), 0)
-
-        return [
-            TrendPoint(start, get("completed", i), get("fell_overdue", i), get("reports", i) - get("cancelled", i))
-            for i, (start, _end) in enumerate(months)
-        ]
+        return counted
 
 
 def _date(value) -> datetime.date | None:

@@ -405,17 +405,18 @@ class DataVersion(models.Model):
 
 
 class SettledWork(models.Model):
-    """A token for each deadline year of the settled (completed or cancelled) assignments, and for year 0 the
-    tasks' directives, commitments and themes: replaced by database triggers (PostgreSQL) in the transaction of
-    every write that changes what the dashboard counts of them, however it is made. The dashboard keeps its
-    counts of settled work under these tokens (`tracker.dashboard`), so a report on open work leaves them valid.
+    """Tokens of what the dashboard keeps counted of settled work: "deadline:YYYY" for the completed and cancelled
+    assignments due that year, "structure" for how tasks sum into directives, commitments and themes, "reports" for
+    the reports of closed months. Database triggers (PostgreSQL, migration 0011) replace a token in the transaction
+    of every write that changes what it stands for, however the write is made; the dashboard keeps those counts
+    under the tokens (`tracker.dashboard`), so a report on open work leaves them valid.
     """
 
-    year = models.IntegerField(primary_key=True)
+    name = models.CharField(max_length=40, primary_key=True)
     token = models.UUIDField()
 
     def __str__(self) -> str:
-        return f"{self.year} · {self.token}"
+        return f"{self.name} · {self.token}"
 
 # The committee's action log in the admin (a proxy of Django's LogEntry), the outbox of e-mail that people's
 # actions trigger, and the reminder policy, preferences and delivery log, each living with its own code.
