@@ -1,7 +1,7 @@
 """The reminder sweep, run in its own process so that its time and peak memory are its own.
 
-`python -m bench.sweep product|baseline NOW` (NOW in ISO 8601), with EMAIL_URL pointing at the SMTP server the
-bench listens with on loopback. Empties the reminders' delivery log first (untimed), then times the run and
+`python -m bench.sweep workers|product|baseline NOW` (NOW in ISO 8601), with EMAIL_URL pointing at the SMTP server
+the bench listens with on loopback. Empties the reminders' delivery log first (untimed), then times the run and
 prints one line of JSON: ms, queries, messages handed to the SMTP server, resident memory before and at peak.
 
 Both are timed warm, as the pages are (after their warm-up calls) and as the beat's worker is after its first sweep:
@@ -9,8 +9,15 @@ the run is made once untimed with Django's dummy mail backend (templates compile
 URL patterns loaded, messages built but handed to nobody), the log emptied again, then timed against the SMTP
 server.
 
-- product: `tracker.reminders.services.reminders_run`, what `send_reminders` and the beat task run: every
-  mission's digest planned from a few queries, claimed, and sent in batches of 25 over one connection each.
+- workers: the sweep as it runs in service: Celery beat's task (`tracker.tasks.reminders_sweep`) in this process plans
+  and claims every mission's digest and hands the batches of 25 to the broker; a Celery worker started here as the
+  Procfile starts it (two prefork processes) sends them, each batch over one SMTP connection, recording each digest
+  as sent before the next. Timed from the sweep's start until every digest is recorded as sent (read on a
+  connection of its own every 2 ms, not counted). The worker is warmed by two sweeps whose mail goes to the same
+  SMTP server (reported as `warmup_sent`, so that the bench counts only the timed run's); queries are this
+  process's (the sweep's); peak memory is the largest of this process and the worker's processes.
+- product: `tracker.reminders.services.reminders_run`, what `send_reminders` runs: the same sweep, the batches
+  sent one after the other in this one process.
 - baseline: the straightforward version: for each mission, each open assignment (its task read when needed),
   one e-mail per assignment and recipient, each over a new SMTP connection. Each is the product's e-mail (its
   HTML and text templates, in the recipient's language) with that one assignment in it, so that both send
@@ -24,9 +31,11 @@ otherwise plan the sending's reads for whatever the table held when it last look
 assignment for 25 digests' items, 15 ms instead of 2).
 """
 
+import contextlib
 import json
 import os
 import resource
+import subprocess
 import sys
 import time
 
@@ -44,6 +53,30 @@ def product(now) -> int:
 
     _result, outcome = services.reminders_run(now=now)
     return len(outcome.sent)
+
+
+def workers(now, *, poll) -> int:
+    from tracker import tasks
+
+    summary = tasks.reminders_sweep(now=now.isoformat())
+    deadline = time.monotonic() + 300
+    while poll() < summary["claimed"]:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the worker recorded {poll()} of {summary['claimed']} digests as sent in 300 s")
+        time.sleep(0.002)
+    return summary["claimed"]
+
+
+def _worker_peak_mb(pid: int) -> float:
+    """The largest peak resident memory of a Celery worker's processes (the main one and its pool)."""
+    pids = [pid]
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as children:
+        pids += [int(child) for child in children.read().split()]
+    peaks = []
+    for each in pids:
+        with contextlib.suppress(OSError), open(f"/proc/{each}/status", encoding="ascii") as status:
+            peaks += [int(line.split()[1]) / 1024 for line in status if line.startswith("VmHWM:")]
+    return max(peaks, default=0.0)
 
 
 def baseline(now) -> int:
@@ -138,7 +171,7 @@ def main() -> int:
     from tracker.reminders.models import ReminderDelivery, ReminderItem
 
     mode, now = sys.argv[1], parse_datetime(sys.argv[2])
-    run = product if mode == "product" else baseline
+    run = {"product": product, "baseline": baseline}.get(mode)
 
     logs = [ReminderDelivery._meta.db_table, ReminderItem._meta.db_table, "bench_baseline_reminder_log"]
     with connection.cursor() as cursor:
@@ -156,8 +189,13 @@ def main() -> int:
             cursor.execute("DELETE FROM bench_baseline_reminder_log")
 
     empty_log()
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-        run(now)  # the warm-up: nothing reaches the SMTP server
+    worker, warmup_sent = None, 0
+    if mode == "workers":
+        worker, poll, warmup_sent = _start_worker(now, empty_log)
+        run = lambda now: workers(now, poll=poll)  # noqa: E731
+    else:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            run(now)  # the warm-up: nothing reaches the SMTP server
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {', '.join(logs)}")
     empty_log()
@@ -174,8 +212,54 @@ def main() -> int:
         sent = run(now)
     ms = (time.perf_counter() - started) * 1000
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"ms": ms, "queries": queries, "sent": sent, "rss_before_mb": before, "peak_mb": peak}))
+    if worker is not None:
+        peak = max(peak, _worker_peak_mb(worker.pid))
+        worker.terminate()
+        worker.wait(timeout=60)
+    figures = {"ms": ms, "queries": queries, "sent": sent, "rss_before_mb": before, "peak_mb": peak}
+    print(json.dumps({**figures, "warmup_sent": warmup_sent}))
     return 0
+
+
+def _start_worker(now, empty_log):
+    """A Celery worker as the Procfile starts it, on the bench's broker, database and SMTP server, warmed by two
+    sweeps (their digests sent and recorded); returns it, a count of the digests recorded as sent (on a
+    connection of its own), and how many messages the warm-up sent."""
+    import psycopg
+    from django.db import connection
+
+    from config.celery_app import app
+
+    app.control.purge()  # nothing left over from an earlier run
+    worker = subprocess.Popen(  # noqa: S603 (the project's own command)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--concurrency=2",
+            "--pool=prefork",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,  # this process's last line is the figures
+    )
+    params = connection.get_connection_params()
+    watcher = psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"}, autocommit=True)
+
+    def poll() -> int:
+        return watcher.execute("SELECT count(*) FROM tracker_reminderdelivery WHERE state = 'sent'").fetchone()[0]
+
+    warmup_sent = 0
+    for _round in range(2):
+        empty_log()
+        warmup_sent += workers(now, poll=poll)
+    return worker, poll, warmup_sent
 
 
 if __name__ == "__main__":
