@@ -154,17 +154,20 @@ class Bench:
         self._portal_pool = itertools.cycle(rows[400::2] or rows[0::2])
         self._portal_baseline_pool = itertools.cycle(rows[401::2] or rows[1::2])
         self._versions = {pk: v for pk, _, _, v in pool}
-        # Work due this year, completed and reopened in turn (the dashboard's first view after a completion).
-        this_year = dashboard.committee_today().year
+        # Work due around today (from the first day of the month before last to a month ahead), completed and
+        # reopened in turn: the dashboard's first view after a completion, which comes around its deadline.
+        today = dashboard.committee_today()
+        since = (today.replace(day=1) - datetime.timedelta(days=32)).replace(day=1)  # the month before last
+        around = {"deadline__gte": since, "deadline__lte": today + datetime.timedelta(days=30)}
         settling = list(
-            Assignment.objects.filter(status__in=[Status.IN_PROGRESS, Status.COMPLETED], deadline__year=this_year)
+            Assignment.objects.filter(status__in=[Status.IN_PROGRESS, Status.COMPLETED], **around)
             .exclude(pk__in=[row[0] for row in pool])
             .filter(reports__results__endswith="; bench.")
             .distinct()
             .order_by("id")
             .values_list("id", flat=True)[:8]
         ) or list(
-            Assignment.objects.filter(status=Status.IN_PROGRESS, deadline__year=this_year)
+            Assignment.objects.filter(status=Status.IN_PROGRESS, **around)
             .exclude(pk__in=[row[0] for row in pool])
             .order_by("-id")
             .values_list("id", flat=True)[:8]
@@ -205,7 +208,7 @@ class Bench:
         self._versions[pk] += 1
 
     def complete_or_reopen(self):
-        """Completes one of a few assignments due this year as its mission's head, or reopens it as the committee
+        """Completes one of a few assignments due around today as its mission's head, or reopens it as the committee
         when it is completed; the next run takes the same ones again (those the bench has reported on)."""
         from tracker import services
         from tracker.models import Assignment, Status

@@ -102,13 +102,15 @@ def imported(world) -> None:
 
 def test_a_report_on_open_work_leaves_every_token_and_a_completion_replaces_its_deadline_years(world):
     before = tokens()
-    assert set(before) == {"structure", "reports", "deadline:2024"}  # the year of every settled deadline
+    # the month of every settled deadline: A11, A1, A2, A9 (cancelled) and A10
+    settled = {"deadline:2024-02", "deadline:2024-03", "deadline:2024-04", "deadline:2024-05", "deadline:2024-08"}
+    assert set(before) == {"structure", "reports", *settled}
     report(world, "A8", "in_progress", percent=30, now=None)  # filed now, as through the portal
     assert tokens() == before
-    report(world, "A8", "completed", percent=100, now=None)
+    report(world, "A8", "completed", percent=100, now=None)  # due 30/06/2024
     after = tokens()
-    assert after["deadline:2024"] != before["deadline:2024"]
-    assert (after["structure"], after["reports"]) == (before["structure"], before["reports"])
+    assert set(after) - set(before) == {"deadline:2024-06"}
+    assert {name: after[name] for name in before} == before
 
 
 def test_the_reports_of_closed_months_change_with_a_late_filing_a_cancellation_or_a_move(world):
@@ -131,13 +133,15 @@ def test_writes_by_any_path_replace_the_tokens_they_concern(world):
     with connection.cursor() as cursor:  # raw SQL, as a console or a restore writes: no Django signal
         cursor.execute(f"UPDATE {Assignment._meta.db_table} SET deadline = '2021-05-31' WHERE id = %s", [a2.pk])
     moved = tokens()
-    # the year it left and the year it entered
-    assert moved["deadline:2024"] != before["deadline:2024"] and moved["deadline:2021"]
-    assert moved["structure"] == before["structure"]
+    # the month it left and the month it entered
+    assert moved["deadline:2024-04"] != before["deadline:2024-04"] and moved["deadline:2021-05"]
+    assert {name: moved[name] for name in before if name != "deadline:2024-04"} == {
+        name: token for name, token in before.items() if name != "deadline:2024-04"
+    }
 
     Directive.objects.filter(title="D2").update(title="D2, amended")  # a label the dashboard shows
     relabelled = tokens()
-    assert relabelled["structure"] != moved["structure"] and relabelled["deadline:2024"] == moved["deadline:2024"]
+    assert relabelled["structure"] != moved["structure"] and relabelled["deadline:2024-04"] == moved["deadline:2024-04"]
 
     Task.objects.get(title="K4").themes.add(*world["themes"].values())  # how tasks sum into themes
     themed = tokens()
@@ -188,13 +192,14 @@ def test_a_report_on_open_work_counts_only_the_open_work_again(world):
     assert cached() == counted_afresh()
 
 
-def test_a_completion_counts_again_the_settled_work_of_its_years_only(world):
+def test_a_completion_counts_again_one_slice_of_settled_work_of_three(world):
     cached(now=data.NOW)
     cached(now=LATER)
     report(world, "A8", "completed", percent=100)  # deadline 30/06/2024
-    # In 2024 that is recent work (since 1 January 2023): the open and the recent slices.
+    # On 15 June 2024 that is recent work (since 1 April): the open slice and the recent one, by mission and by task;
+    # the work due from January 2023 to March 2024 and the older work come from the cache.
     assert slices_counted(now=data.NOW) == [2, 2]
-    # Seen from 2026 it is old work, and the recent slice (2025 onwards) holds nothing that changed.
+    # Seen from 2026 it is old work (before 2025): the open slice and the oldest.
     assert slices_counted(now=LATER) == [2, 2]
     report(world, "A7", "in_progress", percent=90)
     assert slices_counted(now=LATER) == [1, 1]

@@ -19,6 +19,7 @@ What the figures mean (the dashboard shows these notes to its readers):
 import datetime
 import functools
 import hashlib
+import itertools
 import json
 import operator
 import zoneinfo
@@ -308,14 +309,15 @@ DEFAULT_MISSION_SORT = "worst"
 # own group and left out here, which spares a test on every row.
 # Each scan's result is cached under the database's state, the scope and each time zone's day
 # (`Scans._cache_key_base`): the page read again with nothing written since costs none of the three.
-# The two assignment scans are also cached in three slices, so that the first view after a write counts again only
-# what the write can have changed:
+# The two assignment scans are also cached in slices, so that the first view after a write counts again only what
+# the write can have changed:
 # - open work (not started, in progress, blocked), under the database's state as above: counted afresh after any
 #   write, as a report moves it and its timeliness moves with the days;
-# - settled work (completed or cancelled) whose deadline is before the previous year (`Scans._cutoff`), and
-# - settled work with a later deadline, each under the tokens of its deadline years and of the tasks' structure
+# - settled work (completed or cancelled) by its deadline: before last year, from then to the month before last
+#   (`Scans._cutoffs`), and since, each under the tokens of its deadline months and of the tasks' structure
 #   (`SettledWork`, replaced by database triggers in the transaction of any write that changes them, however it
-#   is made). A report on open work changes neither; a completion changes the recent slice, rarely the old one.
+#   is made). A report on open work changes none; a completion, which comes around its deadline, changes the
+#   smallest, most recent slice, a late one the middle slice, seldom the oldest.
 # The slices a view misses are counted in one statement (a column says each row's slice), so a view sends as many
 # statements as before. The missions, the themes and the pending extensions are always read.
 
@@ -528,10 +530,11 @@ class Scans:
         return (_CODE, settings.TIME_ZONE, database["HOST"], database["PORT"], state, self.scope, days)
 
     @cached_property
-    def _cutoff(self) -> datetime.date:
-        """Settled work with an earlier deadline is cached apart from the more recent (see above): the first of
-        January of last year in Ha Noi, so that a completion, which comes around its deadline, seldom concerns it."""
-        return datetime.date(committee_today(self.now).year - 1, 1, 1)
+    def _cutoffs(self) -> tuple[datetime.date, datetime.date]:
+        """Where the slices of settled work part (see above): the first of January of last year and the first day of
+        the month before last, in Ha Noi."""
+        today = committee_today(self.now)
+        return datetime.date(today.year - 1, 1, 1), _add_months(today, -2)
 
     @cached_property
     def _settled_key_base(self) -> tuple | None:
@@ -563,16 +566,22 @@ class Scans:
         if not self._can_cache() or self._cache_key_base is None or self._settled_key_base is None:
             return None
         *settled, tokens = self._settled_key_base
-        years = {int(name.removeprefix("deadline:")): t for name, t in tokens.items() if name.startswith("deadline:")}
-        old = {year: token for year, token in years.items() if year < self._cutoff.year}
-        recent = {year: token for year, token in years.items() if year >= self._cutoff.year}
-        structure = tokens.get("structure")
-        settled_q, cutoff = Q(status__in=SETTLED_STATUSES), self._cutoff
-        return [
-            (Q(status__in=timeliness.OPEN_STATUSES), _key(self._cache_key_base, name, ("open",))),
-            (settled_q & Q(deadline__lt=cutoff), _key(settled, name, ("old", cutoff, structure, old))),
-            (settled_q & Q(deadline__gte=cutoff), _key(settled, name, ("recent", cutoff, structure, recent))),
-        ]
+        months = {  # "deadline:YYYY-MM": the first day of the month
+            datetime.date.fromisoformat(f"{name.removeprefix('deadline:')}-01"): token
+            for name, token in tokens.items()
+            if name.startswith("deadline:")
+        }
+        slices = [(Q(status__in=timeliness.OPEN_STATUSES), _key(self._cache_key_base, name, ("open",)))]
+        bounds = [None, *self._cutoffs, None]
+        for start, end in itertools.pairwise(bounds):
+            q = Q(status__in=SETTLED_STATUSES)
+            if start:
+                q &= Q(deadline__gte=start)
+            if end:
+                q &= Q(deadline__lt=end)
+            mine = {m: t for m, t in months.items() if (not start or m >= start) and (not end or m < end)}
+            slices.append((q, _key(settled, name, ("settled", start, end, tokens.get("structure"), mine))))
+        return slices
 
     def _sliced(self, name: str, scan: Callable[[list[Q]], list[T]]) -> list[T]:
         """Each slice's result of `scan` (which counts the slices it is given in one statement), from the cache

@@ -409,8 +409,8 @@ class DataVersion(models.Model):
 
 
 class SettledWork(models.Model):
-    """Tokens of what the dashboard keeps counted of settled work: "deadline:YYYY" for the completed and cancelled
-    assignments due that year, "structure" for how tasks sum into directives, commitments and themes, "reports" for
+    """Tokens of what the dashboard keeps counted of settled work: "deadline:YYYY-MM" for the completed and cancelled
+    assignments due that month, "structure" for how tasks sum into directives, commitments and themes, "reports" for
     the reports of closed months. Database triggers (PostgreSQL, migration 0011) replace a token in the transaction
     of every write that changes what it stands for, however the write is made; the dashboard keeps those counts
     under the tokens (`tracker.dashboard`), so a report on open work leaves them valid.

@@ -2,7 +2,8 @@
 
 Statement triggers with transition tables: one call per statement, whatever the number of rows (a report, an
 admin edit, a bulk update, COPY), each reading only the rows the statement wrote. Tokens are replaced:
-- "deadline:YYYY": by a write to an assignment that is or was completed or cancelled, with a deadline in that year
+- "deadline:YYYY-MM": by a write to an assignment that is or was completed or cancelled, with a deadline in that
+  month
   (a completion, a reopening, a cancellation, an edit); a write to open work that leaves it open touches none;
 - "structure": by a change to how tasks sum (their directive, commitment or themes) or to a directive's or a
   commitment's label;
@@ -15,7 +16,7 @@ admin edit, a bulk update, COPY), each reading only the rows the statement wrote
 from django.db import migrations, models
 
 SETTLED = "('completed', 'cancelled')"
-YEARS = "SELECT 'deadline:' || extract(year FROM deadline)::integer FROM {rows} WHERE status IN " + SETTLED
+MONTHS = "SELECT 'deadline:' || to_char(deadline, 'YYYY-MM') FROM {rows} WHERE status IN " + SETTLED
 # An assignment that entered or left "cancelled", or moved to another mission or task.
 MOVED = (
     "SELECT 'reports' FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.status = 'cancelled') <> "
@@ -38,11 +39,11 @@ INSTALL = [
         names text[];
     BEGIN
         IF TG_OP = 'INSERT' THEN
-            names := ARRAY({YEARS.format(rows="new_rows")});
+            names := ARRAY({MONTHS.format(rows="new_rows")});
         ELSIF TG_OP = 'DELETE' THEN
-            names := ARRAY({YEARS.format(rows="old_rows")});
+            names := ARRAY({MONTHS.format(rows="old_rows")});
         ELSE
-            names := ARRAY({YEARS.format(rows="old_rows")} UNION {YEARS.format(rows="new_rows")} UNION {MOVED});
+            names := ARRAY({MONTHS.format(rows="old_rows")} UNION {MONTHS.format(rows="new_rows")} UNION {MOVED});
         END IF;
         IF cardinality(names) > 0 THEN
             PERFORM tracker_settled_touch(names);
@@ -106,7 +107,7 @@ INSTALL = [
        ON tracker_commitment FOR EACH STATEMENT EXECUTE FUNCTION tracker_settled_structure()""",
     # The work already settled when this is installed.
     f"SELECT tracker_settled_touch(ARRAY(SELECT 'structure' UNION SELECT 'reports' UNION "
-    f"{YEARS.format(rows='tracker_assignment')}))",
+    f"{MONTHS.format(rows='tracker_assignment')}))",
 ]
 
 UNINSTALL = [
