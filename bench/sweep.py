@@ -190,42 +190,44 @@ def main() -> int:
             cursor.execute("DELETE FROM bench_baseline_reminder_log")
 
     empty_log()
-    worker, warmup_sent = None, 0
-    if mode == "workers":
-        worker, poll, warmup_sent = _start_worker(now, empty_log)
-        run = lambda now: workers(now, poll=poll)  # noqa: E731
-    else:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            run(now)  # the warm-up: nothing reaches the SMTP server
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {', '.join(logs)}")
-    empty_log()
-    queries = 0
+    with contextlib.ExitStack() as stack:
+        worker, warmup_sent = None, 0
+        if mode == "workers":
+            worker, poll = stack.enter_context(_worker())
+            for _round in range(2):  # the warm-up: both of the worker's processes send a batch, to the SMTP server
+                empty_log()
+                warmup_sent += workers(now, poll=poll)
+            run = lambda now: workers(now, poll=poll)  # noqa: E731
+        else:
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                run(now)  # the warm-up: nothing reaches the SMTP server
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(logs)}")
+        empty_log()
+        queries = 0
 
-    def count(execute, sql, params, many, context):
-        nonlocal queries
-        queries += 1
-        return execute(sql, params, many, context)
+        def count(execute, sql, params, many, context):
+            nonlocal queries
+            queries += 1
+            return execute(sql, params, many, context)
 
-    before = _rss_mb()
-    started = time.perf_counter()
-    with connection.execute_wrapper(count):
-        sent = run(now)
-    ms = (time.perf_counter() - started) * 1000
-    peak = _rss_mb("VmHWM")
-    if worker is not None:
-        peak = max(peak, _worker_peak_mb(worker.pid))
-        worker.terminate()
-        worker.wait(timeout=60)
+        before = _rss_mb()
+        started = time.perf_counter()
+        with connection.execute_wrapper(count):
+            sent = run(now)
+        ms = (time.perf_counter() - started) * 1000
+        peak = _rss_mb("VmHWM")
+        if worker is not None:
+            peak = max(peak, _worker_peak_mb(worker.pid))
     figures = {"ms": ms, "queries": queries, "sent": sent, "rss_before_mb": before, "peak_mb": peak}
     print(json.dumps({**figures, "warmup_sent": warmup_sent}))
     return 0
 
 
-def _start_worker(now, empty_log):
-    """A Celery worker as the Procfile starts it, on the bench's broker, database and SMTP server, warmed by two
-    sweeps (their digests sent and recorded); returns it, a count of the digests recorded as sent (on a
-    connection of its own), and how many messages the warm-up sent."""
+@contextlib.contextmanager
+def _worker():
+    """A Celery worker as the Procfile starts it, on the bench's broker, database and SMTP server (stopped on the
+    way out, whatever happens), and a count of the digests recorded as sent, read on a connection of its own."""
     import psycopg
     from django.db import connection
 
@@ -251,16 +253,17 @@ def _start_worker(now, empty_log):
         stdout=subprocess.DEVNULL,  # this process's last line is the figures
     )
     params = connection.get_connection_params()
-    watcher = psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"}, autocommit=True)
+    try:
+        with psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"}, autocommit=True) as watcher:
 
-    def poll() -> int:
-        return watcher.execute("SELECT count(*) FROM tracker_reminderdelivery WHERE state = 'sent'").fetchone()[0]
+            def poll() -> int:
+                sql = "SELECT count(*) FROM tracker_reminderdelivery WHERE state = 'sent'"
+                return watcher.execute(sql).fetchone()[0]
 
-    warmup_sent = 0
-    for _round in range(2):
-        empty_log()
-        warmup_sent += workers(now, poll=poll)
-    return worker, poll, warmup_sent
+            yield worker, poll
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
 
 
 if __name__ == "__main__":

@@ -358,11 +358,9 @@ _DATA_STATE = RawSQL(
     (),
     output_field=CharField(),
 )
-# What the scans count changes with this module and the timeliness rule (their code, DUE_SOON_DAYS, …): entries
-# made by other code are not read, in a rolling deploy either.
 # The settled work's tokens (`SettledWork`), with which database, role and schemas the statement reads, as JSON;
 # NULL where `_DATA_STATE` is.
-_SETTLED_STATE = RawSQL(  # noqa: S611 (constant text)
+_SETTLED_STATE = RawSQL(
     "CASE WHEN pg_current_xact_id_if_assigned() IS NULL AND NOT pg_is_in_recovery()"
     " THEN json_build_array(current_database(), current_user, current_setting('search_path'),"
     " (SELECT json_object_agg(name, token ORDER BY name) FROM tracker_settledwork))::text END",
@@ -373,6 +371,8 @@ SETTLED_STATUSES = [Status.COMPLETED, Status.CANCELLED]
 # The trend's months that ended longer ago than this are closed: their reports are counted under the "reports"
 # token, which the database replaces for a report filed with a time more than 30 days ago (`SettledWork`).
 CLOSED_AFTER = datetime.timedelta(days=35)
+# What the scans count changes with this module and the timeliness rule (their code, DUE_SOON_DAYS, …): entries
+# made by other code are not read, in a rolling deploy either.
 _CODE = hashlib.sha256(Path(__file__).read_bytes() + Path(timeliness.__file__).read_bytes()).hexdigest()
 
 
@@ -545,8 +545,8 @@ class Scans:
         database, user, search_path, tokens = json.loads(raw)
         database_settings = connection.settings_dict
         regions = [m.pk for m in self.all_missions if m.region == self.scope.region] if self.scope.region else None
-        base = (_CODE, database_settings["HOST"], database_settings["PORT"], database, user, search_path)
-        return (*base, self.scope, regions, tokens or {})
+        where = (database_settings["HOST"], database_settings["PORT"], database, user, search_path)
+        return (_CODE, settings.TIME_ZONE, *where, self.scope, regions, tokens or {})
 
     def _can_cache(self) -> bool:
         """Not inside a transaction: it may write between reading the state and a scan, which would count its

@@ -3,8 +3,7 @@
 Statement triggers with transition tables: one call per statement, whatever the number of rows (a report, an
 admin edit, a bulk update, COPY), each reading only the rows the statement wrote. Tokens are replaced:
 - "deadline:YYYY-MM": by a write to an assignment that is or was completed or cancelled, with a deadline in that
-  month
-  (a completion, a reopening, a cancellation, an edit); a write to open work that leaves it open touches none;
+  month (a completion, a reopening, a cancellation, an edit); a write to open work that leaves it open touches none;
 - "structure": by a change to how tasks sum (their directive, commitment or themes) or to a directive's or a
   commitment's label;
 - "reports": by a report filed with a time more than 30 days ago (an import, not the portal), or on cancelled work,
