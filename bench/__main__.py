@@ -172,6 +172,8 @@ class Bench:
             .order_by("-id")
             .values_list("id", flat=True)[:8]
         )
+        if not settling:
+            sys.exit("No work due around today to complete: raise BENCH_ASSIGNMENTS.")
         self._settling = itertools.cycle(settling)
         self._clients: dict[int, Client] = {}
         for _pk, head, _percent, _version in rows:  # logged in now: a login is not part of a timed POST
