@@ -52,7 +52,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 
 from missions.models import Mission
-from tracker import cache, timeliness
+from tracker import cache, timeliness, transitions
 from tracker.models import (
     Assignment,
     Commitment,
@@ -367,7 +367,6 @@ _SETTLED_STATE = RawSQL(
     (),
     output_field=CharField(),
 )
-SETTLED_STATUSES = [Status.COMPLETED, Status.CANCELLED]
 # The trend's months that ended longer ago than this are closed: their reports are counted under the "reports"
 # token, which the database replaces for a report filed with a time more than 30 days ago (`SettledWork`).
 CLOSED_AFTER = datetime.timedelta(days=35)
@@ -537,8 +536,9 @@ class Scans:
         return datetime.date(today.year - 1, 1, 1), _add_months(today, -2)
 
     @cached_property
-    def _settled_key_base(self) -> tuple | None:
-        """What the keys of settled work's counts hold, and the tokens by name; None when they cannot be told."""
+    def _settled_state(self) -> tuple[tuple, dict[str, str]] | None:
+        """What the keys of settled work's counts hold (the tokens apart), and the tokens by name; None when they
+        cannot be told."""
         raw = getattr(self.all_missions[0], "settled_state", None) if self.all_missions else None
         if raw is None:
             return None
@@ -546,7 +546,17 @@ class Scans:
         database_settings = connection.settings_dict
         regions = [m.pk for m in self.all_missions if m.region == self.scope.region] if self.scope.region else None
         where = (database_settings["HOST"], database_settings["PORT"], database, user, search_path)
-        return (_CODE, settings.TIME_ZONE, *where, self.scope, regions, tokens or {})
+        return (_CODE, settings.TIME_ZONE, *where, self.scope, regions), tokens or {}
+
+    @cached_property
+    def _deadline_tokens(self) -> dict[datetime.date, str]:
+        """The settled work's tokens by deadline month ("deadline:YYYY-MM" as the month's first day), for both scans."""
+        _base, tokens = self._settled_state
+        return {
+            datetime.date.fromisoformat(f"{name.removeprefix('deadline:')}-01"): token
+            for name, token in tokens.items()
+            if name.startswith("deadline:")
+        }
 
     def _can_cache(self) -> bool:
         """Not inside a transaction: it may write between reading the state and a scan, which would count its
@@ -563,23 +573,20 @@ class Scans:
 
     def _slices(self, name: str) -> list[tuple[Q, str]] | None:
         """The slices of an assignment scan with their cache keys (see above); None when they cannot be cached."""
-        if not self._can_cache() or self._cache_key_base is None or self._settled_key_base is None:
+        if not self._can_cache() or self._cache_key_base is None or self._settled_state is None:
             return None
-        *settled, tokens = self._settled_key_base
-        months = {  # "deadline:YYYY-MM": the first day of the month
-            datetime.date.fromisoformat(f"{name.removeprefix('deadline:')}-01"): token
-            for name, token in tokens.items()
-            if name.startswith("deadline:")
-        }
+        settled, tokens = self._settled_state
         slices = [(Q(status__in=timeliness.OPEN_STATUSES), _key(self._cache_key_base, name, ("open",)))]
         bounds = [None, *self._cutoffs, None]
         for start, end in itertools.pairwise(bounds):
-            q = Q(status__in=SETTLED_STATUSES)
+            q = Q(status__in=sorted(transitions.CLOSED))
             if start:
                 q &= Q(deadline__gte=start)
             if end:
                 q &= Q(deadline__lt=end)
-            mine = {m: t for m, t in months.items() if (not start or m >= start) and (not end or m < end)}
+            mine = {
+                m: t for m, t in self._deadline_tokens.items() if (not start or m >= start) and (not end or m < end)
+            }
             slices.append((q, _key(settled, name, ("settled", start, end, tokens.get("structure"), mine))))
         return slices
 
@@ -821,8 +828,8 @@ class Scans:
         closing = committee_today(self.now) - CLOSED_AFTER
         live = [i for i, (_start, end) in enumerate(months) if end >= closing]
         key = None
-        if self._can_cache() and self._settled_key_base is not None:
-            *settled, tokens = self._settled_key_base
+        if self._can_cache() and self._settled_state is not None:
+            settled, tokens = self._settled_state
             key = _key(settled, "trend-closed", (months, live, tokens.get("structure"), tokens.get("reports")))
         closed = cache.read(key, what="dashboard figures") if key else None
         if closed is not None:
